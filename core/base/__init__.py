@@ -1,0 +1,1 @@
+"""The kernel addon ``base``: always installed first, shaped like any other addon."""
