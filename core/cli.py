@@ -16,7 +16,8 @@ import click
 import sqlalchemy as sa
 
 from .config import database_url
-from .exceptions import ComptoirError
+from .exceptions import ComptoirError, UserError
+from .i18n.translate import _
 
 _logger = logging.getLogger("comptoir")
 
@@ -69,11 +70,15 @@ def _addon_commands(ctx: click.Context) -> dict[str, click.Command]:
 
 
 def _database(ctx: click.Context) -> Any:
+    """The database of ``--db`` (usable before the group callback ran: click resolves
+    sub-commands, addon ones included, first)."""
     from .modules.loading import Database
-    obj = ctx.find_root().obj
-    if obj.get("database") is None:
-        obj["database"] = Database(obj["db_url"])
-    return obj["database"]
+    root = ctx.find_root()
+    if root.obj is None:
+        root.obj = {}
+    if root.obj.get("database") is None:
+        root.obj["database"] = Database(database_url(root.params.get("db_url")))
+    return root.obj["database"]
 
 
 @click.group(cls=ComptoirGroup)
@@ -87,7 +92,8 @@ def main(ctx: click.Context, db_url: str | None, debug: bool) -> None:
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     ctx.ensure_object(dict)
-    ctx.obj.update(db_url=database_url(db_url), debug=debug, database=None)
+    ctx.obj.setdefault("database", None)
+    ctx.obj["debug"] = debug
 
 
 # -- db -----------------------------------------------------------------------------
@@ -183,6 +189,9 @@ def addons_install(ctx: click.Context, names: tuple[str, ...], demo: bool) -> No
 def addons_upgrade(ctx: click.Context, names: tuple[str, ...]) -> None:
     """Upgrade addons (all installed ones when none is named)."""
     database = _database(ctx)
+    missing = [n for n in names if n not in database.installed()]
+    if missing:
+        raise UserError(_("Not installed: %(names)s.", names=", ".join(missing)))
     with click.progressbar(length=1, label="Upgrading", file=sys.stderr) as bar:
         upgraded = database.upgrade(list(names) or None,
                                     progress=lambda a, s: setattr(bar, "label", f"{a}: {s}"))

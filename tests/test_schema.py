@@ -13,16 +13,33 @@ from core.orm.schema import add_column, drop_columns, drop_tables, live_foreign_
 from tests.test_db import pg_url
 
 
+@pytest.fixture(scope="module")
+def pg_database() -> Iterator[str]:
+    url = pg_url()
+    create_database(url)
+    try:
+        yield url
+    finally:
+        drop_database(url)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request: pytest.FixtureRequest, tmp_path) -> Iterator[sa.Engine]:
-    url = f"sqlite:///{tmp_path / 'schema.db'}" if request.param == "sqlite" else pg_url()
-    create_database(url)
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'schema.db'}"
+        create_database(url)
+    else:  # one database per module, emptied after each test: creating one takes a while
+        url = request.getfixturevalue("pg_database")
     eng = make_engine(url)
     try:
         yield eng
     finally:
+        if request.param == "postgresql":
+            with eng.begin() as conn:
+                conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
         eng.dispose()
-        drop_database(url)
+        if request.param == "sqlite":
+            drop_database(url)
 
 
 def metadata_v1() -> sa.MetaData:

@@ -112,19 +112,19 @@ class DomainCompiler:
         domain = normalize(domain)
         if not domain:
             return sa.true()
-        expr, pos = self._parse(domain, 0)
-        return expr
-
-    def _parse(self, domain: list, pos: int) -> tuple[sa.ColumnElement[bool], int]:
-        item = domain[pos]
-        if item == NOT:
-            expr, pos = self._parse(domain, pos + 1)
-            return sa.not_(expr), pos
-        if item in (AND, OR):
-            left, pos = self._parse(domain, pos + 1)
-            right, pos = self._parse(domain, pos)
-            return (sa.and_(left, right) if item == AND else sa.or_(left, right)), pos
-        return self.leaf(item), pos + 1
+        # read backwards with a stack: thousands of leaves nest no Python call
+        stack: list[sa.ColumnElement[bool]] = []
+        for item in reversed(domain):
+            if item == NOT:
+                # two-valued logic, as in Odoo 18: "!" of a leaf that is NULL in SQL (a
+                # comparison with an unset value) is true, not NULL
+                stack.append(stack.pop().is_not(sa.true()))
+            elif item in (AND, OR):
+                left, right = stack.pop(), stack.pop()
+                stack.append(sa.and_(left, right) if item == AND else sa.or_(left, right))
+            else:
+                stack.append(self.leaf(item))
+        return stack.pop()
 
     # -- leaves --------------------------------------------------------------------
     def leaf(self, leaf: tuple) -> sa.ColumnElement[bool]:
@@ -247,8 +247,8 @@ class DomainCompiler:
         ids = _ids_of(value, "in")
         ids = ids if isinstance(ids, list) else [ids]
         table = model._sa_table
-        seed = sa.select(table.c.id.label("id")).where(table.c.id.in_([int(i) for i in ids if i]))
-        tree = seed.cte("tree", recursive=True)
+        seed = sa.select(table.c.id.label("id")).where(table.c.id.in_(hierarchy_ids(ids)))
+        tree = seed.cte(recursive=True)  # anonymous: several per query
         if operator == "child_of":
             step = sa.select(table.c.id).join(tree, table.c[parent_name] == tree.c.id)
         else:
@@ -299,6 +299,8 @@ class DomainCompiler:
             if operator == "=":
                 return positive
             return sa.not_(positive)
+        if ftype == "boolean":  # SQLAlchemy refuses "<" against a bare True/False
+            value = sa.literal(value, sa.Boolean)
         if operator == "=":
             return column == value
         if operator == "!=":
@@ -311,14 +313,14 @@ class DomainCompiler:
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             raise DomainError(_("Operator '%(op)s' expects a text for '%(field)s'.",
                                 op=operator, field=field.name))
-        value = str(value)
+        value = check_bound(str(value))
         positive_op = NEGATIVE.get(operator, operator)
         if ftype not in _TEXT_TYPES:
             column = sa.cast(column, sa.String)
         if positive_op in ("like", "ilike"):
             pattern = "%" + escape_like(value) + "%"
         else:
-            pattern = value
+            pattern = check_pattern(value)
         if positive_op in ("ilike", "=ilike"):
             expr = fold_sql(column).like(fold_sql(sa.literal(pattern, sa.String)), escape="\\")
         else:
@@ -336,6 +338,10 @@ class DomainCompiler:
         return column.is_(None)
 
     def _value(self, field: Any, value: Any) -> Any:
+        """``value`` converted for comparison with ``field``'s column."""
+        return check_bound(self._convert(field, value))
+
+    def _convert(self, field: Any, value: Any) -> Any:
         from .models import BaseModel
         if field.name == "id" or field.type in ("many2one", "integer"):
             if isinstance(value, BaseModel):
@@ -364,6 +370,31 @@ class DomainCompiler:
 def fold_sql(expr: sa.ColumnElement) -> sa.ColumnElement:
     """``lower(unaccent(x))``: the accent- and case-insensitive form on both engines."""
     return sa.func.lower(sa.func.unaccent(expr))
+
+
+def check_bound(value: Any) -> Any:
+    """Refuse what no engine can bind: NUL in text, integers beyond 64 bits."""
+    if isinstance(value, str) and "\x00" in value:
+        raise DomainError(_("A domain value may not contain a NUL character."))
+    if isinstance(value, int) and not isinstance(value, bool) and not -2**63 <= value < 2**63:
+        raise DomainError(_("The number %(value)s is out of range.", value=value))
+    return value
+
+
+def check_pattern(pattern: str) -> str:
+    """An ``=like`` pattern may not end with a lone escaping backslash."""
+    if (len(pattern) - len(pattern.rstrip("\\"))) % 2:
+        raise DomainError(_("The pattern %(pattern)r ends with an unescaped backslash.",
+                            pattern=pattern))
+    return pattern
+
+
+def hierarchy_ids(ids: list) -> list[int]:
+    """The non-empty ids given to ``child_of``/``parent_of``, as integers."""
+    try:
+        return [check_bound(int(i)) for i in ids if i]
+    except (TypeError, ValueError, OverflowError):
+        raise DomainError(_("Invalid record ids %(ids)r.", ids=ids)) from None
 
 
 def escape_like(value: str) -> str:

@@ -29,8 +29,8 @@ from ..exceptions import DomainError
 from ..i18n.translate import _
 from .db import fold, like_match
 from .domain import (
-    AND, FALSE_LEAF, NEGATIVE, NOT, OR, TRUE_LEAF, _LIKE_OPS, _TEXT_TYPES, _ids_of, domain_and,
-    escape_like, leaf_fields, normalize,
+    AND, FALSE_LEAF, NEGATIVE, NOT, OR, TRUE_LEAF, _LIKE_OPS, _TEXT_TYPES, _ids_of, check_bound,
+    check_pattern, domain_and, escape_like, hierarchy_ids, leaf_fields, normalize,
 )
 
 if TYPE_CHECKING:
@@ -300,7 +300,7 @@ class _Evaluator:
                                 model=model._name, op=operator))
         ids = _ids_of(value, "in")
         ids = ids if isinstance(ids, list) else [ids]
-        seeds = set(_hierarchy_ids(ids))
+        seeds = set(hierarchy_ids(ids))
 
         def ancestry(rec_id: int, get_row: RowGetter) -> set[int]:
             seen: set[int] = set()
@@ -364,10 +364,13 @@ class _Evaluator:
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             raise DomainError(_("Operator '%(op)s' expects a text for '%(field)s'.",
                                 op=operator, field=field.name))
-        value = str(value)
+        value = check_bound(str(value))
         positive_op = NEGATIVE.get(operator, operator)
         as_text = (lambda x: x) if ftype in _TEXT_TYPES else _sql_text
-        pattern = "%" + escape_like(value) + "%" if positive_op in ("like", "ilike") else value
+        if positive_op in ("like", "ilike"):
+            pattern = "%" + escape_like(value) + "%"
+        else:
+            pattern = check_pattern(value)
         folded = positive_op in ("ilike", "=ilike")
         if folded:
             pattern = fold(pattern)
@@ -381,6 +384,9 @@ class _Evaluator:
         return test
 
     def _value(self, field: Any, value: Any) -> Any:
+        return check_bound(self._convert(field, value))
+
+    def _convert(self, field: Any, value: Any) -> Any:
         from .models import BaseModel
         if field.name == "id" or field.type in ("many2one", "integer"):
             if isinstance(value, BaseModel):
@@ -413,13 +419,6 @@ def _link_test(name: str, comodel_name: str, sub: Predicate, positive: bool) -> 
         co_row = get_row(comodel_name, target)
         return (co_row is not None and sub(co_row, get_row)) == positive
     return test
-
-
-def _hierarchy_ids(ids: list) -> list[int]:
-    try:
-        return [int(i) for i in ids if i]
-    except (TypeError, ValueError):
-        raise DomainError(_("Invalid record ids %(ids)r.", ids=ids)) from None
 
 
 def _is_unset(ftype: str, x: Any) -> bool:

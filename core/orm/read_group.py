@@ -1,19 +1,13 @@
 """Grouped reads: Odoo's ``read_group`` built on the lean ``_read_group_raw``.
 
-One SQL statement computes the groups on either engine: an inner SELECT, filtered by
-``_where`` (domain, ``active_test``, record rules), computes each row's group keys (dates
-and datetimes truncated to their period in SQL) and the columns to aggregate; the outer
-SELECT groups, aggregates, orders, limits. ``read_group`` then adds display names of
-many2one groups (one query per comodel), labels, ``__domain`` and ``__range``.
-
-Every name in ``fields``, ``groupby`` and ``orderby`` is checked against the model and a
-whitelist of granularities and aggregates before any SQL is built; user values reach SQL
-only as bound parameters.
-
-Datetimes are grouped in the context's ``tz`` (UTC without one) on both engines:
-PostgreSQL converts with ``timezone(tz, timezone('UTC', col))`` (``AT TIME ZONE``),
-SQLite with a deterministic Python function (:mod:`zoneinfo`) registered on the
-connection, so both apply the same IANA rules, daylight saving included.
+One SQL statement per call: an inner SELECT filtered by ``_where`` (domain, active_test,
+record rules) computes each row's group keys (date periods truncated in SQL); the outer one
+groups, aggregates, orders and limits. ``read_group`` adds many2one display names (one
+query per comodel), labels, ``__domain`` and ``__range``. Names in ``fields``, ``groupby``
+and ``orderby`` are checked against the model and whitelists first; values reach SQL only
+as bound parameters. Datetimes are grouped in the context ``tz`` (else UTC) on both
+engines: PostgreSQL with ``AT TIME ZONE``, SQLite with a :mod:`zoneinfo` function
+registered on the connection, so both apply the same IANA rules.
 """
 from __future__ import annotations
 
@@ -42,8 +36,7 @@ _logger = logging.getLogger(__name__)
 
 GRANULARITIES = ("day", "week", "month", "quarter", "year")
 AGGREGATES = ("sum", "avg", "min", "max", "count", "count_distinct", "bool_and", "bool_or")
-GROUPABLE = frozenset({"many2one", "selection", "boolean", "char", "integer", "date",
-                       "datetime"})
+GROUPABLE = frozenset({"many2one", "selection", "boolean", "char", "integer", "date", "datetime"})
 _NUMERIC = frozenset({"integer", "float", "monetary"})
 _COMPARABLE = _NUMERIC | {"date", "datetime", "char", "selection", "many2one"}
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -54,8 +47,6 @@ _ORDER_RE = re.compile(rf"^\s*({_NAME}(?::{_NAME})?)(?:\s+(asc|desc))?"
 _LABEL_PATTERNS = {"day": "dd MMM yyyy", "month": "MMMM yyyy", "quarter": "QQQ yyyy",
                    "year": "yyyy"}
 _SQLITE_TZ_FUNCTION = "comptoir_utc_to_local"
-_SQL_AGGREGATES = {"sum": sa.func.sum, "avg": sa.func.avg, "min": sa.func.min,
-                   "max": sa.func.max, "count": sa.func.count}
 
 
 @dataclass(frozen=True)
@@ -143,7 +134,7 @@ def parse_fields(model: "BaseModel", fields: Sequence[str],
                  groups: Sequence[GroupBy]) -> dict[str, Aggregate]:
     """``read_group``'s ``fields`` as ``{alias: aggregate}``; bare names use the field's
     ``group_operator`` and are skipped when grouped or without one."""
-    grouped = {g.field.name for g in groups} | {g.spec for g in groups}
+    grouped, keys = {g.field.name for g in groups}, {g.spec for g in groups}
     result: dict[str, Aggregate] = {}
     for spec in fields or ():
         match = _FIELD_RE.match(spec) if isinstance(spec, str) else None
@@ -157,7 +148,7 @@ def parse_fields(model: "BaseModel", fields: Sequence[str],
             if alias in grouped or alias == "id" or not field.group_operator:
                 continue
             func = field.group_operator
-        if alias in grouped or alias in result:
+        if alias in keys or alias in result:
             raise ValidationError(_("'%(alias)s' is used twice in the result of read_group.",
                                     alias=alias))
         result[alias] = parse_aggregate(model, f"{source or alias}:{func}")
@@ -223,11 +214,23 @@ def _aggregate_sql(model: "BaseModel", agg: Aggregate,
         return sa.func.count()
     if agg.func == "count_distinct":
         return sa.func.count(sa.distinct(column))
-    if agg.func in ("bool_and", "bool_or"):
-        if model.env.dialect == "postgresql":
-            return getattr(sa.func, agg.func)(column)
+    if agg.func in ("bool_and", "bool_or") and model.env.dialect == "sqlite":
         return (sa.func.min if agg.func == "bool_and" else sa.func.max)(column)
-    return _SQL_AGGREGATES[agg.func](column)
+    return getattr(sa.func, agg.func)(column)  # a name out of AGGREGATES
+
+
+def order_parts(order: str | None) -> list[tuple[str, bool, str]]:
+    """``'amount:sum desc, stage_id'`` as ``[(name, descending, nulls)]``, validated."""
+    parts = []
+    for part in (order or "").split(","):
+        if not part.strip():
+            continue
+        match = _ORDER_RE.match(part)
+        if not match:
+            raise ValidationError(_("Invalid group order '%(order)s'.", order=part.strip()))
+        parts.append((match.group(1), (match.group(2) or "").lower() == "desc",
+                      (match.group(3) or "").lower()))
+    return parts
 
 
 def _direction(term: sa.ColumnElement, desc: bool, nulls: str) -> sa.ColumnElement:
@@ -263,12 +266,10 @@ def _group_order(model: "BaseModel", group: GroupBy, key: sa.ColumnElement, desc
 
 
 def _convert_key(group: GroupBy, value: Any) -> Any:
-    if value is None:
-        return None
     if group.field.type == "boolean":
         return bool(value)
-    if group.granularity:
-        return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+    if group.granularity and isinstance(value, str):  # SQLite's ISO text
+        return dt.date.fromisoformat(value)
     return value
 
 
@@ -282,14 +283,12 @@ def _convert_aggregate(agg: Aggregate, value: Any) -> Any:
     if agg.func in ("bool_and", "bool_or"):
         return bool(value)
     ftype = agg.field.type if agg.field is not None else ""
-    if ftype == "integer":
-        return int(value)
-    if ftype in ("float", "monetary"):
-        return float(value)
-    if ftype in ("date", "datetime") and isinstance(value, str):
-        return dt.datetime.fromisoformat(value) if ftype == "datetime" \
-            else dt.date.fromisoformat(value[:10])
-    return value
+    if ftype in ("integer", "float", "monetary"):
+        return int(value) if ftype == "integer" else float(value)
+    if ftype == "date" and isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    return dt.datetime.fromisoformat(value) if ftype == "datetime" and isinstance(
+        value, str) else value
 
 
 # --------------------------------------------------------------------------- presentation
@@ -370,11 +369,12 @@ class ReadGroupMixin:
         order_terms = self._read_group_order_terms(order, groups)
         tz = context_tz(self.env)
         table = self._sa_table
-        columns: dict[str, sa.ColumnElement] = {"id": table.c.id}
-        for agg in aggs + [t[0] for t in order_terms if isinstance(t[0], Aggregate)]:
-            if agg.field is not None:
-                columns[agg.field.name] = table.c[agg.field.name]
+        columns = {agg.field.name: table.c[agg.field.name]
+                   for agg in aggs + [t[0] for t in order_terms if isinstance(t[0], Aggregate)]
+                   if agg.field is not None}
         inner = [_group_key(self, g, tz).label(f"g{i}") for i, g in enumerate(groups)]
+        if not inner and not columns:  # a SELECT needs a column
+            columns["id"] = table.c.id
         sub = sa.select(*inner, *[c.label(f"f_{n}") for n, c in columns.items()]).where(
             self._where(domain)).subquery("grouped")
         keys = [sub.c[f"g{i}"] for i in range(len(groups))]
@@ -406,14 +406,7 @@ class ReadGroupMixin:
         groupbys not named, ascending."""
         terms: list[tuple[Any, bool, str]] = []
         named: set[int] = set()
-        for part in (order or "").split(","):
-            if not part.strip():
-                continue
-            match = _ORDER_RE.match(part)
-            if not match:
-                raise ValidationError(_("Invalid group order '%(order)s'.", order=part.strip()))
-            name, desc = match.group(1), (match.group(2) or "").lower() == "desc"
-            nulls = (match.group(3) or "").lower()
+        for name, desc, nulls in order_parts(order):
             index = next((i for i, g in enumerate(groups) if name in (g.spec, g.field.name)),
                          None)
             if index is not None:
@@ -434,7 +427,8 @@ class ReadGroupMixin:
         ``(id, name)``, date labels), the aggregates, the count (``<groupby>_count``
         when ``lazy``, else ``__count``), ``__domain``, ``__range`` for dates and, when
         ``lazy``, ``__context`` with the remaining groupbys."""
-        groupby_list = [groupby] if isinstance(groupby, str) else list(groupby or ())
+        groupby_list = [groupby] if isinstance(groupby, str) and groupby else \
+            list(groupby or ())
         all_groups = [parse_groupby(self, spec) for spec in groupby_list]
         groups = all_groups[:1] if lazy else all_groups
         aliases = parse_fields(self, fields, all_groups)
@@ -479,18 +473,12 @@ class ReadGroupMixin:
         """Translate ``read_group``'s ``orderby`` (aliases, field names) for the raw API;
         terms on groupbys left out by ``lazy`` are dropped."""
         terms = []
-        for part in (orderby or "").split(","):
-            if not part.strip():
-                continue
-            match = _ORDER_RE.match(part)
-            if not match:
-                raise ValidationError(_("Invalid group order '%(order)s'.", order=part.strip()))
-            name = match.group(1)
-            rest = part.strip()[len(name):]
+        for name, desc, nulls in order_parts(orderby):
+            suffix = (" desc" if desc else " asc") + (f" nulls {nulls}" if nulls else "")
             if name == "__count" or any(name in (g.spec, g.field.name) for g in groups):
-                terms.append(part.strip())
+                terms.append(name + suffix)
             elif name in aliases:
-                terms.append(aliases[name].spec + rest)
+                terms.append(aliases[name].spec + suffix)
             elif not any(name in (g.spec, g.field.name) for g in all_groups):
                 raise ValidationError(_("Cannot order groups by '%(name)s': it is neither a "
                                         "groupby nor an aggregated field.", name=name)

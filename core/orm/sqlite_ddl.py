@@ -305,6 +305,7 @@ def batch_drop_columns(conn: Connection, table_name: str, columns: list[str]) ->
             f"KEY constraint uses it, so the table must be rebuilt, and {', '.join(referencing)} "
             "reference it (the rebuild would run their ON DELETE actions)"
         )
-    with Operations(MigrationContext.configure(conn)).batch_alter_table(table_name, recreate="always") as batch:
+    operations = Operations(MigrationContext.configure(conn))
+    with operations.batch_alter_table(table_name, recreate="always") as batch:
         for name in columns:
             batch.drop_column(name)

@@ -112,3 +112,55 @@ def make_orm_env(db_engine: sa.Engine) -> Iterator[Callable[..., Any]]:
     yield factory
     while stack:
         stack.pop().__exit__(None, None, None)
+
+
+# -- installed databases ----------------------------------------------------------------
+@pytest.fixture(scope="session")
+def comptoir_available() -> dict[str, Any]:
+    """Addons the test database can install (override to add test addons)."""
+    from ..modules.discovery import discover_addons
+    return discover_addons()
+
+
+@pytest.fixture(scope="session")
+def comptoir_addons(comptoir_available: dict[str, Any]) -> list[str]:
+    """Addons installed in the session's test database (default: every available one)."""
+    return sorted(comptoir_available)
+
+
+@pytest.fixture(scope="session")
+def comptoir_db(db_url: str, db_engine: sa.Engine, comptoir_available: dict[str, Any],
+                comptoir_addons: list[str]) -> Any:
+    """A database with the addons under test installed (without demo data), once per
+    engine per session."""
+    from ..modules.loading import Database
+    database = Database(db_url, available=comptoir_available, engine=db_engine)
+    database.install(comptoir_addons)
+    return database
+
+
+@pytest.fixture
+def env(comptoir_db: Any) -> Iterator[Any]:
+    """A superuser environment on the installed test database, rolled back after the test."""
+    from ..orm import Environment
+    with comptoir_db.engine.connect() as conn:
+        transaction = conn.begin()
+        try:
+            yield Environment(comptoir_db.registry, conn)
+        finally:
+            transaction.rollback()
+
+
+@pytest.fixture
+def fresh_db_url(engine_name: str, tmp_path: Any) -> Iterator[str]:
+    """An empty database of its own, for tests that commit (install, upgrade...)."""
+    from ..orm.db import create_database, drop_database
+    if engine_name == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    url = pg_test_url(f"comptoir_fresh_{os.getpid()}_{uuid.uuid4().hex[:8]}")
+    create_database(url)
+    try:
+        yield url
+    finally:
+        drop_database(url)

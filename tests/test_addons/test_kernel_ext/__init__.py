@@ -1,0 +1,1 @@
+"""Test addon extending another addon's model."""
