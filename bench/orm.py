@@ -35,7 +35,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -260,7 +260,12 @@ def _steps(side: Side, sizes: Sizes, country_ids: list[int],
            ids: list[int]) -> Iterator[tuple[str, Callable[[], Any]]]:
     """The workloads in order; ``ids`` is filled by the first one."""
     values = partner_values(sizes, country_ids)
-    yield "create", lambda: ids.extend(side.create(values)) or list(ids)
+
+    def create() -> list[int]:
+        ids.extend(side.create(values))
+        return ids
+
+    yield "create", create
     yield "search", side.search
     yield "read", lambda: side.read(ids[0::5])
     yield "write", lambda: side.write(ids[0::2])
@@ -293,24 +298,19 @@ def run_once(engine: sa.Engine, registry: Registry, side_cls: type[Side], sizes:
 @contextmanager
 def _measure(result: RunResult, name: str, conn: sa.Connection, count: bool,
              profile: bool) -> Iterator[None]:
-    counter = QueryCounter(conn.engine) if count else None
-    profiler = cProfile.Profile() if profile else None
-    if counter:
-        counter.__enter__()
-    start = time.perf_counter()
-    if profiler:
-        profiler.enable()
-    try:
+    with ExitStack() as stack:
+        counter = stack.enter_context(QueryCounter(conn.engine)) if count else None
+        profiler = cProfile.Profile() if profile else None
+        start = time.perf_counter()
+        if profiler:
+            profiler.enable()
         yield
-    finally:
         if profiler:
             profiler.disable()
-        result.times[name] = time.perf_counter() - start
-        if counter:
-            counter.__exit__(None, None, None)
-            result.queries[name] = counter.count
-        if profiler:
             result.profiles[name] = pstats.Stats(profiler)
+        result.times[name] = time.perf_counter() - start
+    if counter:
+        result.queries[name] = counter.count
 
 
 def _tidy(engine: sa.Engine) -> None:

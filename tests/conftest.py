@@ -13,7 +13,7 @@ SHARED_TESTDATA = Path(__file__).resolve().parents[1].parent / "shared" / "testd
 
 
 def test_addon_manifests() -> dict[str, Any]:
-    return {path.name: load_manifest(path, f"test_addons.{path.name}", path.name)
+    return {path.name: load_manifest(path, f"tests.test_addons.{path.name}", path.name)
             for path in sorted(TEST_ADDONS.iterdir())
             if (path / "addon.toml").is_file()}
 

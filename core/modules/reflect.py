@@ -61,7 +61,7 @@ def reflect_models(env: "Environment", registry: "Registry", addons: Iterable[st
                 "required": bool(field.required), "readonly": bool(field.readonly),
                 "store": bool(field.store), "index": bool(field.index),
                 "translate": bool(field.translate), "groups": field.groups or False,
-                "help": field.help or False,
+                "help": field.help or False, "modules": ", ".join(field.addons) or False,
                 "state": "manual" if field.name.startswith("x_") else "base",
             }
             record = current.pop((name, field.name), None)

@@ -64,6 +64,8 @@ class Field:
         self._args = kwargs
         self.name: str = ""
         self.model_name: str = ""
+        #: addons that declared (or extended) this field, in load order
+        self.addons: tuple[str, ...] = ()
         for key, value in self._defaults.items():
             setattr(self, key, value)
         for key, value in kwargs.items():
@@ -101,6 +103,11 @@ class Field:
             self.depends = (self.depends,)
 
     # -- storage ---------------------------------------------------------------
+    @property
+    def raw_from_db(self) -> bool:
+        """True when database values are already in the cache format (no conversion)."""
+        return type(self).convert_from_db is Field.convert_from_db and not self.translate
+
     @property
     def stored_column(self) -> bool:
         """True when the field has a column in its model's table."""
@@ -309,6 +316,10 @@ class Monetary(Float):
 
     def sa_type(self) -> sa.types.TypeEngine:
         return sa.Numeric(16, 2, asdecimal=False)
+
+    def convert_to_cache(self, value: Any, record: "BaseModel") -> Any:
+        # rounded like the column, so the cache, SQLite and PostgreSQL agree
+        return round(super().convert_to_cache(value, record), 2)
 
     def get_description(self, env: Any) -> dict[str, Any]:
         return {**super().get_description(env), "currency_field": self.currency_field}

@@ -156,15 +156,20 @@ class ReadMixin:
                 seen.add(rec_id)
         return ids
 
-    def _fetch_columns(self: "BaseModel", wanted: Iterable["Field"]) -> None:
+    def _fetch_columns(self: "BaseModel", wanted: Iterable["Field"],
+                       only: bool = False) -> None:
+        """Load columns for the prefetch batch: ``wanted`` plus, unless ``only``, every
+        other prefetchable column (attribute access usually reads several fields)."""
         wanted = list(wanted)
         cache = self.env.cache
         key = (self._name, wanted[0].name)
         ids = self._prefetch_batch(key)
-        columns = {f.name: f for f in wanted}
-        for name, field in self._fields.items():
-            if field.stored_column and field.prefetch and name not in columns:
-                columns[name] = field
+        columns = {f.name: f for f in wanted if f.name != "id"}
+        if not only:
+            for name, field in self._fields.items():
+                if field.stored_column and field.prefetch and name not in columns \
+                        and name != "id":
+                    columns[name] = field
         table = self._sa_table
         query = sa.select(table.c.id, *[table.c[n] for n in columns]).where(
             self._ids_in(table.c.id, ids))
@@ -174,12 +179,14 @@ class ReadMixin:
             if rules:
                 query = query.where(DomainCompiler(self).compile(rules))
         rows = self.env.execute(query).all()
-        found = set()
-        for row in rows:
-            rec_id = row[0]
-            found.add(rec_id)
-            for index, (name, field) in enumerate(columns.items(), start=1):
-                cache.set((self._name, name), rec_id, field.convert_from_db(row[index], self))
+        found = [row[0] for row in rows]
+        for index, (name, field) in enumerate(columns.items(), start=1):
+            if field.raw_from_db:
+                values = {row[0]: row[index] for row in rows}
+            else:
+                values = {row[0]: field.convert_from_db(row[index], self) for row in rows}
+            cache.update((self._name, name), values)
+        found = set(found)
         missing = [i for i in self._ids if i not in found]
         if missing:
             existing = self.sudo().browse(missing).exists()
@@ -234,37 +241,65 @@ class ReadMixin:
             field = self._field_or_error(name)
             self._check_field_access(field, "read")
             field_objs.append(field)
-        # fetch everything column-based in one query, then the rest per field
-        columns = [f for f in field_objs if f.stored_column]
+        # every missing column in one query, then x2many and computed fields per field
+        cache = self.env.cache
+        columns = [f for f in field_objs if f.stored_column and f.name != "id"
+                   and cache.missing((self._name, f.name), self._ids)]
         records = self._browse(self._ids, self._ids)
-        if columns and self.env.cache.missing((self._name, columns[0].name), self._ids):
-            records._fetch_columns(columns)
+        if columns:
+            records._fetch_columns(columns, only=True)
         result = [{"id": rec_id} for rec_id in self._ids]
         m2o_targets: dict[str, set[int]] = defaultdict(set)
-        cache = self.env.cache
         for field in field_objs:
             if field.name == "id":
                 continue
             key = (self._name, field.name)
             if cache.missing(key, self._ids):
                 records._fetch(field)
-            for row in result:
-                value = field.convert_to_read(cache.get(key, row["id"]), records)
-                row[field.name] = value
-                if field.type == "many2one" and value:
-                    m2o_targets[field.comodel_name].add(value)
+            values = cache._data[key]
+            name = field.name
+            if field.type == "many2one":
+                targets = m2o_targets[field.comodel_name]
+                for row in result:
+                    value = row[name] = values[row["id"]]
+                    if value:
+                        targets.add(value)
+            elif field.translate or field.column_less:
+                for row in result:
+                    row[name] = field.convert_to_read(values[row["id"]], records)
+            else:
+                for row in result:
+                    row[name] = values[row["id"]]
         if load != "_classic_write" and m2o_targets:
-            names_by_model = {
-                model: dict(self.env[model].sudo().browse(sorted(ids)).exists().name_get())
-                for model, ids in m2o_targets.items()}
+            names_by_model = {model: self.env[model].sudo()._display_names(ids)
+                              for model, ids in m2o_targets.items() if ids}
             for field in field_objs:
                 if field.type == "many2one":
                     labels = names_by_model.get(field.comodel_name, {})
+                    name = field.name
                     for row in result:
-                        value = row[field.name]
+                        value = row[name]
                         if value:
-                            row[field.name] = (value, labels.get(value, ""))
+                            row[name] = (value, labels.get(value, ""))
         return result
+
+    def _display_names(self: "BaseModel", ids: Iterable[int]) -> dict[int, str]:
+        """``{id: display name}`` in one query when the name is a plain stored field
+        (the common case), through ``display_name`` otherwise; missing ids are left out."""
+        from .fields import translated_value
+        from .models import BaseModel
+        ids = sorted(ids)
+        rec_name = self._rec_name_field()
+        field = self._fields.get(rec_name)
+        plain = type(self)._compute_display_name is BaseModel._compute_display_name
+        if plain and field is not None and field.stored_column and rec_name != "id":
+            table = self._sa_table
+            rows = self.env.execute(sa.select(table.c.id, table.c[rec_name]).where(
+                self._ids_in(table.c.id, ids))).all()
+            lang = self.env.lang
+            return {rec_id: (translated_value(value, lang) if field.translate else value)
+                    or f"{self._name},{rec_id}" for rec_id, value in rows}
+        return dict(self.browse(ids).exists().name_get())
 
     # -- names ---------------------------------------------------------------------------------
     def name_search(self: "BaseModel", name: str = "", domain: Sequence | None = None,

@@ -8,6 +8,7 @@ transaction, and Python constraints are checked.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
@@ -19,6 +20,15 @@ from ..i18n.translate import _
 if TYPE_CHECKING:
     from .fields import Field
     from .models import BaseModel
+
+@dataclass
+class CreatePlan:
+    columns: list[str]
+    defaults: list[str]
+    callable_defaults: list[str]
+    required: list[str]
+    raw_columns: set[str]
+
 
 MAGIC_FIELDS = frozenset({"id", "create_uid", "create_date", "write_uid", "write_date",
                           "version", "display_name"})
@@ -41,34 +51,45 @@ class WriteMixin:
         if not self.env.su:
             self._check_access("create")
         table = self._sa_table
+        fields = self._fields
         now, uid = now_utc(), self.env.uid
-        defaults_needed = [n for n, f in self._fields.items()
-                           if n not in MAGIC_FIELDS and (f.stored_column or f.column_less)]
+        plan = self._create_plan()
+        context = self.env.context
+        per_row = [n for n in plan.callable_defaults if f"default_{n}" not in context]
+        shared = self.default_get([n for n in plan.defaults if n not in per_row])
         rows: list[dict[str, Any]] = []
         x2many: list[dict[str, Any]] = []
         inverses: list[dict[str, Any]] = []
-        column_names = [n for n, f in self._fields.items()
-                        if f.stored_column and n not in MAGIC_FIELDS and not f.compute
-                        and not f.related]
+        check_fields = not self.env.su
         for vals in vals_list:
-            vals = {**self.default_get([n for n in defaults_needed if n not in vals]), **vals}
-            self._check_known(vals)
-            row: dict[str, Any] = {n: None for n in column_names}
+            unknown = vals.keys() - fields.keys()
+            if unknown:
+                self._check_known(unknown)
+            defaults = {k: v for k, v in shared.items() if k not in vals}
+            needed = [n for n in per_row if n not in vals]
+            if needed:
+                defaults.update(self.default_get(needed))
+            vals = {**defaults, **vals}
+            row: dict[str, Any] = dict.fromkeys(plan.columns)
             rel_vals, inverse_vals = {}, {}
             for name, value in vals.items():
                 if name in MAGIC_FIELDS:
                     continue
-                field = self._fields[name]
-                if not self.env.su:
+                field = fields[name]
+                if check_fields:
                     self._check_field_access(field, "write")
                 if field.column_less:
                     rel_vals[name] = value
                 elif field.compute or field.related:
                     if field.inverse or field.related:
                         inverse_vals[name] = value
-                else:
+                elif value is not None:
                     row[name] = self._column_value(field, value)
-            self._check_required(row, vals)
+            for name in plan.required:
+                value = row[name]
+                if value is None or value == "" or value == {}:
+                    raise ValidationError(_("The field '%(field)s' is required.",
+                                            field=fields[name].string), field=name)
             if self._log_access:
                 row.update(create_uid=uid, create_date=now, write_uid=uid, write_date=now)
             row["version"] = 1
@@ -76,32 +97,63 @@ class WriteMixin:
             x2many.append(rel_vals)
             inverses.append(inverse_vals)
         with self._integrity_errors():
-            result = self.env.execute(
-                table.insert().returning(table.c.id, sort_by_parameter_order=True), rows)
-            ids = tuple(r[0] for r in result)
+            if self.env.dialect == "sqlite":
+                # SQLite hands out rowids in insertion order within one statement, so
+                # sorting restores the order while letting SQLAlchemy batch the rows
+                result = self.env.execute(table.insert().returning(table.c.id), rows)
+                ids = tuple(sorted(r[0] for r in result))
+            else:
+                result = self.env.execute(
+                    table.insert().returning(table.c.id, sort_by_parameter_order=True), rows)
+                ids = tuple(r[0] for r in result)
         records = self._browse(ids, ids)
         cache = self.env.cache
-        for rec_id, row in zip(ids, rows):
-            for name, value in row.items():
-                field = self._fields.get(name)
-                if field is not None and not field.translate:
-                    cache.set((self._name, name), rec_id, field.convert_from_db(value, self))
+        for name in rows[0]:
+            field = fields.get(name)
+            if field is None or field.translate:
+                continue
+            if name in plan.raw_columns:
+                cache.update((self._name, name), dict(zip(ids, (row[name] for row in rows))))
+            else:
+                cache.update((self._name, name), {rec_id: field.convert_from_db(row[name], self)
+                                                  for rec_id, row in zip(ids, rows)})
         for rec_id, rel_vals in zip(ids, x2many):
             for name, commands in rel_vals.items():
-                self._browse((rec_id,))._write_x2many(self._fields[name], commands, created=True)
+                self._browse((rec_id,))._write_x2many(fields[name], commands, created=True)
         for rec_id, inverse_vals in zip(ids, inverses):
             if inverse_vals:
                 self._browse((rec_id,))._apply_inverses(inverse_vals)
         triggers = self._registry.triggers
         triggers.mark_new(records)
-        changed = {n for row in rows for n in row} | {n for v in x2many for n in v}
+        changed = set(rows[0]) | {n for v in x2many for n in v}
         triggers.modified(records, changed, created=True)
         triggers.recompute_pending(self.env)
         records._validate_constraints(changed)
         return records[0] if single else records
 
-    def _check_known(self: "BaseModel", vals: dict) -> None:
-        for name in vals:
+    @classmethod
+    def _create_plan(cls) -> "CreatePlan":
+        """What ``create`` needs to know about the fields, computed once per class."""
+        plan = cls.__dict__.get("_create_plan_cache")
+        if plan is None:
+            fields = cls._fields
+            plan = CreatePlan(
+                columns=[n for n, f in fields.items() if f.stored_column and n not in
+                         MAGIC_FIELDS and not f.compute and not f.related],
+                defaults=[n for n, f in fields.items() if n not in MAGIC_FIELDS and
+                          (f.stored_column or f.column_less)],
+                callable_defaults=[n for n, f in fields.items() if n not in MAGIC_FIELDS
+                                   and callable(f.default)],
+                required=[n for n, f in fields.items() if f.required and f.stored_column
+                          and not f.compute and not f.related and f.type not in
+                          ("integer", "float", "monetary", "boolean")],
+                raw_columns={n for n, f in fields.items() if f.raw_from_db},
+            )
+            cls._create_plan_cache = plan
+        return plan
+
+    def _check_known(self: "BaseModel", names: Iterable[str]) -> None:
+        for name in names:
             self._field_or_error(name, ValidationError)
 
     def _column_value(self: "BaseModel", field: "Field", value: Any) -> Any:
@@ -110,16 +162,6 @@ class WriteMixin:
             lang = self.env.lang
             value = {"en_US": value} if lang == "en_US" else {"en_US": value, lang: value}
         return value
-
-    def _check_required(self: "BaseModel", row: dict, vals: dict) -> None:
-        for name, field in self._fields.items():
-            if field.required and field.stored_column and not field.compute:
-                value = row.get(name)
-                if value is None or value == "" or (field.translate and value == {}):
-                    if field.type in ("integer", "float", "monetary", "boolean"):
-                        continue
-                    raise ValidationError(
-                        _("The field '%(field)s' is required.", field=field.string), field=name)
 
     # -- write -------------------------------------------------------------------------
     def write(self: "BaseModel", vals: dict[str, Any]) -> bool:
@@ -150,11 +192,12 @@ class WriteMixin:
                     raise ValidationError(_("The field '%(field)s' is computed and cannot be "
                                             "written.", field=field.string), field=name)
                 inverse_vals[name] = value
-            elif field.translate:
-                translated[name] = field.convert_to_column(value, self)
             else:
-                columns[name] = self._column_value(field, value)
-                if field.required and columns[name] in (None, "") and field.type not in (
+                if field.translate:
+                    translated[name] = written = field.convert_to_column(value, self)
+                else:
+                    columns[name] = written = self._column_value(field, value)
+                if field.required and written in (None, "") and field.type not in (
                         "integer", "float", "monetary", "boolean"):
                     raise ValidationError(
                         _("The field '%(field)s' is required.", field=field.string), field=name)

@@ -26,7 +26,6 @@ class Base(AbstractModel):
     _name = "base"
     _description = "Base"
 
-    id = F.Integer("ID", readonly=True)
     display_name = F.Char("Display Name", compute="_compute_display_name")
     create_date = F.Datetime("Created on", readonly=True)
     write_date = F.Datetime("Last Updated on", readonly=True)
@@ -42,6 +41,7 @@ class Registry:
         self.triggers = Triggers(self)
         self._definitions: dict[str, list[tuple[str, type]]] = defaultdict(list)
         self._order: list[str] = []
+        self._class_addon: dict[type, str] = {}
         self.addons: list[str] = []
         self.add("base", [Base])
         #: models each addon declared or extended
@@ -65,6 +65,7 @@ class Registry:
                         "loaded so far defines" + _suggest(name, self._definitions))
                 self._order.append(name)
             self._definitions[name].append((addon, cls))
+            self._class_addon[cls] = addon
             if hasattr(self, "addon_models"):
                 self.addon_models[addon].add(name)
         self.ready = False
@@ -157,18 +158,25 @@ class Registry:
         for klass in reversed(model.__mro__):
             if klass is model or getattr(klass, "_registry", None) is self:
                 continue  # composed classes carry copies; the declarations are the truth
+            addon = self._class_addon.get(klass, "base")
             for attr, value in klass.__dict__.items():
                 if isinstance(value, F.Field):
-                    declared[attr] = value.new_merged(declared.get(attr))
+                    previous = declared.get(attr)
+                    declared[attr] = value.new_merged(previous)
+                    declared[attr].addons = tuple(dict.fromkeys(
+                        (*getattr(previous, "addons", ()), addon)))
         if model._abstract:
             declared.pop("version", None)
         if not model._log_access:
             for name in ("create_date", "write_date"):
                 declared.pop(name, None)
-        result: dict[str, F.Field] = {}
+        id_field = F.Integer("ID", readonly=True, copy=False)
+        id_field.name, id_field.addons = "id", ("base",)
+        result: dict[str, F.Field] = {"id": id_field}
         for name, field in declared.items():
             field.name = name
-            setattr(model, name, field)
+            if name != "id":  # BaseModel.id (a property) reads the recordset, not the cache
+                setattr(model, name, field)
             result[name] = field
         if "res.users" in self._definitions and not model._abstract and model._log_access:
             for name, label in (("create_uid", "Created by"), ("write_uid", "Last Updated by")):

@@ -165,29 +165,41 @@ class Triggers:
             tx.recompute_depth -= 1
 
     def _recompute(self, env: "Environment", field: "Field", ids: set[int]) -> None:
+        """Compute, then store and propagate only the values that changed (so that
+        dependency chains end, even over a cyclic hierarchy being refused)."""
         model = env(su=True).with_context(active_test=False)[field.model_name]
-        records = model.browse(sorted(ids)).exists()
-        if not records:
+        table = model._sa_table
+        fields = self.fields_sharing(model, field)
+        rows = env.execute(sa.select(table.c.id, *[table.c[f.name] for f in fields]).where(
+            model._ids_in(table.c.id, sorted(ids)))).all()
+        if not rows:
             return
-        fields = self.compute_into_cache(records, field)
+        stored = {row[0]: row[1:] for row in rows}
+        records = model.browse(list(stored))
+        self.compute_into_cache(records, field)
         for other in fields[1:]:
             env.transaction.to_recompute.pop(other, None)
-        table = model._sa_table
         cache = env.cache
-        params = []
+        params, changed = [], []
         for rec_id in records._ids:
             row = {"_id": rec_id}
             for f in fields:
                 value = cache.get((f.model_name, f.name), rec_id)
                 row[f.name] = model._column_value(f, value) if f.type != "many2one" else value
-            params.append(row)
+            old = tuple(f.convert_from_db(v, model) for f, v in zip(fields, stored[rec_id]))
+            new = tuple(f.convert_from_db(row[f.name], model) for f in fields)
+            if old != new:
+                params.append(row)
+                changed.append(rec_id)
+        if not params:
+            return
         statement = table.update().where(table.c.id == sa.bindparam("_id")).values(
             {f.name: sa.bindparam(f.name) for f in fields})
         with records._integrity_errors():
             env.execute(statement, params)
         if any(f.translate for f in fields):
             cache.invalidate([(f.model_name, f.name) for f in fields if f.translate])
-        self.modified(records, [f.name for f in fields])
+        self.modified(model.browse(changed), [f.name for f in fields])
 
 
 def compute_related(records: "BaseModel", field: "Field") -> None:

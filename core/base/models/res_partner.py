@@ -45,10 +45,12 @@ class ResPartner(Model):
     @api.depends("is_company", "parent_id.commercial_partner_id")
     def _compute_commercial_partner(self) -> None:
         for partner in self:
-            if partner.is_company or not partner.parent_id:
-                partner.commercial_partner_id = partner
-            else:
-                partner.commercial_partner_id = partner.parent_id.commercial_partner_id
+            current, seen = partner, set()
+            # a cyclic hierarchy is refused by _check_parent_id; stop walking it here
+            while current.parent_id and not current.is_company and current.id not in seen:
+                seen.add(current.id)
+                current = current.parent_id
+            partner.commercial_partner_id = current
 
     def _compute_display_name(self) -> None:
         for partner in self:

@@ -1,0 +1,1 @@
+"""Bundled addons (crm_base, helpdesk, ...): each folder is one addon package."""

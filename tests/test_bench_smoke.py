@@ -1,0 +1,43 @@
+"""The ORM benchmark runs end to end (tiny sizes, SQLite only). Never timed: the figures
+belong to ``bench/README.md``, not to a test that would fail on a busy machine."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "orm.py"
+TINY = ["--quick", "--engines", "sqlite", "--partners", "50", "--repeat", "1"]
+LINES = ("create 50 partners", "search name ilike + count", "read 10 records",
+         "write city on 25 records", "count per country", "unlink 10 records")
+
+
+def _run(*extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(BENCH), *TINY, *extra], capture_output=True,
+                          text=True, timeout=120, cwd=BENCH.parents[1])
+
+
+def test_bench_prints_every_workload_line() -> None:
+    done = _run()
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("== sqlite: 50 partners")
+    for label in LINES:
+        line = next((line for line in lines if line.startswith(label)), None)
+        assert line is not None, f"no line for {label!r} in:\n{done.stdout}"
+        assert re.search(r"\b(PASS|FAIL|SKIP)\b", line), line
+    assert "postgresql" not in done.stdout
+    assert not [line for line in lines if line.startswith("note:") and "differ" in line]
+
+
+def test_bench_json_has_every_workload() -> None:
+    done = _run("--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    (engine,) = data["engines"]
+    assert engine["engine"] == "sqlite"
+    assert set(engine["workloads"]) == {"create", "search", "read", "write", "read_group",
+                                        "unlink"}
+    assert engine["workloads"]["create"]["orm_sql"] >= 1
