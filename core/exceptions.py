@@ -38,6 +38,14 @@ class AccessError(UserError):
     code = "access_denied"
 
 
+class AccessDenied(AccessError):
+    """Authentication refused (bad credentials, or too many failed attempts).
+
+    The message never says which credential was wrong, nor whether the login exists."""
+
+    code = "authentication_failed"
+
+
 class MissingError(UserError, LookupError):
     """A record does not exist (any more)."""
 

@@ -8,6 +8,7 @@ SQLite; the ``unaccent`` extension on PostgreSQL), ``fold`` is the pure-Python t
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -73,6 +74,16 @@ def unaccent(value: str | None) -> str | None:
     text = "".join(char for char in text if not unicodedata.combining(char))
     # a second pass catches letters uncovered by the decomposition (Ǽ → Æ → AE)
     return text.translate(_TRANSLATION)
+
+
+def utc_to_local(value: str | None, tz: str) -> str | None:
+    """SQLite twin of PostgreSQL's ``timezone(tz, timezone('UTC', value))`` (read_group
+    groups datetimes in the user's time zone on both engines)."""
+    if value is None:
+        return None
+    from zoneinfo import ZoneInfo
+    moment = dt.datetime.fromisoformat(value).replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def fold(value: str | None) -> str | None:
@@ -179,6 +190,8 @@ def _make_sqlite_engine(url: URL, **kw: Any) -> Engine:
         dbapi_connection.create_function(
             "comptoir_like", 2, lambda pattern, value: like_match(value, pattern),
             deterministic=True)
+        dbapi_connection.create_function("comptoir_utc_to_local", 2, utc_to_local,
+                                         deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

@@ -247,7 +247,8 @@ class DomainCompiler:
         ids = _ids_of(value, "in")
         ids = ids if isinstance(ids, list) else [ids]
         table = model._sa_table
-        seed = sa.select(table.c.id.label("id")).where(table.c.id.in_(hierarchy_ids(ids)))
+        seed = sa.select(table.c.id.label("id")).where(
+            table.c.id.in_(int_param(hierarchy_ids(ids))))
         tree = seed.cte(recursive=True)  # anonymous: several per query
         if operator == "child_of":
             step = sa.select(table.c.id).join(tree, table.c[parent_name] == tree.c.id)
@@ -268,12 +269,14 @@ class DomainCompiler:
                 raise DomainError(_("Operator '%(op)s' expects a list of values for "
                                     "'%(field)s'.", op=operator, field=field.name))
             values = [self._value(field, v) for v in value if v is not None and v is not False]
+            values = [v for v in values if v is not None]  # e.g. 0 for a many2one: unset
             has_null = len(values) != len(value)
             if ftype == "boolean":
                 values_set = set(values)
                 has_null = has_null or False in values_set
                 values = [v for v in values if v]
-            positive = column.in_(values) if values else sa.false()
+            bound = int_param(values) if ftype in ("integer", "many2one") else values
+            positive = column.in_(bound) if values else sa.false()
             if has_null:
                 positive = sa.or_(positive, self._is_unset(ftype, column))
             if operator == "in":
@@ -294,6 +297,9 @@ class DomainCompiler:
         if operator in _LIKE_OPS or operator in ("not like", "not ilike"):
             return self._like(ftype, field, column, operator, value)
         value = self._value(field, value)
+        if value is None and operator not in ("=", "!="):  # 0 for a many2one, '' for a date
+            raise DomainError(_("Operator '%(op)s' cannot compare '%(field)s' with an "
+                                "empty value.", op=operator, field=field.name))
         if ftype == "boolean" and operator in ("=", "!="):
             positive = column.is_(True) if value else self._is_unset(ftype, column)
             if operator == "=":
@@ -301,6 +307,8 @@ class DomainCompiler:
             return sa.not_(positive)
         if ftype == "boolean":  # SQLAlchemy refuses "<" against a bare True/False
             value = sa.literal(value, sa.Boolean)
+        elif ftype in ("integer", "many2one") and isinstance(value, int):
+            value = sa.literal(value, sa.BigInteger)
         if operator == "=":
             return column == value
         if operator == "!=":
@@ -379,6 +387,14 @@ def check_bound(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool) and not -2**63 <= value < 2**63:
         raise DomainError(_("The number %(value)s is out of range.", value=value))
     return value
+
+
+def int_param(values: Any) -> Any:
+    """Integers bound as 64-bit: PostgreSQL casts a plain one to its int4 column's type and
+    fails on 2**31 instead of comparing."""
+    if not values:
+        return values
+    return sa.bindparam(None, list(values), type_=sa.BigInteger, expanding=True)
 
 
 def check_pattern(pattern: str) -> str:

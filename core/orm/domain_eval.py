@@ -8,8 +8,9 @@ A *row* is a mapping of field name to raw stored value: ``None`` for NULL, an id
 many2one, a list of ids for an x2many (every linked id, archived ones included), a
 ``{lang: text}`` mapping (or its JSON) for a translated field. Related rows are fetched
 through a *row getter*, ``get_row(model_name, id) -> row | None``; :class:`RowStore` is a
-ready-made one. Model metadata (fields, comodels, language, ``active_test``) comes from a
-recordset such as ``env['crm.lead']``; no query is ever sent.
+ready-made one (:meth:`RowStore.load` fills it from a database, for tests and for priming
+a client). Model metadata (fields, comodels, language, ``active_test``) comes from a
+recordset such as ``env['crm.lead']``; evaluating never sends a query.
 
 The semantics are those of the compiler, leaf by leaf (validation and value conversion
 included, so a domain the compiler refuses raises the same :class:`DomainError` here):
@@ -58,6 +59,33 @@ class RowStore:
 
     def rows(self, model_name: str) -> list[Row]:
         return list(self._rows.get(model_name, {}).values())
+
+    @classmethod
+    def load(cls, env: Any, model_names: Iterable[str]) -> "RowStore":
+        """Every row of the models as stored (one query per table and x2many field)."""
+        import sqlalchemy as sa
+        store = cls()
+        for name in model_names:
+            model = env[name]
+            table = model._sa_table
+            rows = {row.id: dict(row._mapping) for row in env.execute(sa.select(table))}
+            for fname, field in model._fields.items():
+                if field.type not in ("one2many", "many2many"):
+                    continue
+                for row in rows.values():
+                    row[fname] = []
+                if field.type == "one2many":
+                    co_table = env[field.comodel_name]._sa_table
+                    links = sa.select(co_table.c[field.inverse_name], co_table.c.id)
+                else:
+                    rel = field.relation_table(model._registry.metadata)
+                    links = sa.select(rel.c[field.column1], rel.c[field.column2])
+                for owner, co_id in env.execute(links.order_by(*links.selected_columns)):
+                    if owner in rows:
+                        rows[owner][fname].append(co_id)
+            for row in rows.values():
+                store.add(name, row)
+        return store
 
     def __call__(self, model_name: str, rec_id: int) -> Row | None:
         return self._rows.get(model_name, {}).get(rec_id)
@@ -326,6 +354,7 @@ class _Evaluator:
                 raise DomainError(_("Operator '%(op)s' expects a list of values for "
                                     "'%(field)s'.", op=operator, field=field.name))
             values = [self._value(field, v) for v in value if v is not None and v is not False]
+            values = [v for v in values if v is not None]
             has_null = len(values) != len(value)
             if ftype == "boolean":
                 has_null = has_null or False in set(values)
@@ -349,6 +378,9 @@ class _Evaluator:
         if operator in _LIKE_OPS or operator in ("not like", "not ilike"):
             return self._like(ftype, field, operator, value)
         value = self._value(field, value)
+        if value is None and operator not in ("=", "!="):  # 0 for a many2one, '' for a date
+            raise DomainError(_("Operator '%(op)s' cannot compare '%(field)s' with an "
+                                "empty value.", op=operator, field=field.name))
         if ftype == "boolean" and operator in ("=", "!="):
             wanted = bool(value)
             return lambda x: (bool(x) if wanted else _is_unset(ftype, x)) == (operator == "=")
@@ -358,7 +390,7 @@ class _Evaluator:
             return lambda x: value is None or x is None or x != value
         compare = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
                    ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}[operator]
-        return lambda x: x is not None and value is not None and compare(x, value)
+        return lambda x: x is not None and compare(x, value)
 
     def _like(self, ftype: str, field: Any, operator: str, value: Any) -> Callable[[Any], bool]:
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):

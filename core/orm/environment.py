@@ -101,6 +101,9 @@ class Transaction:
         #: ``{field: set(ids)}`` of stored computed fields waiting for recomputation
         self.to_recompute: dict[Any, set[int]] = defaultdict(set)
         self.recompute_depth = 0
+        #: ``(uid, model) -> ids`` a non-superuser was shown by a rule-filtered query:
+        #: the cache is shared by every environment, access is not
+        self.readable: dict[tuple[int, str], set[int]] = defaultdict(set)
 
 
 class Environment(Mapping[str, "BaseModel"]):

@@ -161,7 +161,11 @@ class Field:
         if not record._ids:
             return self.convert_to_record(self.empty_value(), record)
         record.ensure_one()
-        cache = record.env.cache
+        env = record.env
+        if not env.su and record._ids[0] not in env.transaction.readable[(env.uid,
+                                                                            record._name)]:
+            record._ensure_readable()
+        cache = env.cache
         key = (self.model_name, self.name)
         try:
             value = cache.get(key, record._ids[0])

@@ -205,6 +205,21 @@ class Reference(Field):
     column_type = sa.String
     _defaults = {**Field._defaults, "selection": ()}
 
+    def __init__(self, selection: Any = None, string: str | None = None,
+                 **kwargs: Any) -> None:
+        if selection is not None:
+            kwargs["selection"] = selection
+        super().__init__(string, **kwargs)
+
+    def get_values(self, env: Any) -> list[tuple[str, str]]:
+        """The ``(model, label)`` pairs allowed; a method name or callable is resolved."""
+        selection = self.selection
+        if isinstance(selection, str):
+            selection = getattr(env[self.model_name], selection)()
+        elif callable(selection):
+            selection = selection(env[self.model_name])
+        return list(selection or ())
+
     def convert_to_cache(self, value: Any, record: "BaseModel") -> Any:
         from .models import BaseModel
         if value is None or value is False or value == "":
@@ -219,6 +234,12 @@ class Reference(Field):
             raise ValidationError(
                 _("'%(value)s' is not a valid reference (expected 'model,id').",
                   value=value, lang=record.env.lang), field=self.name)
+        allowed = [name for name, _label in self.get_values(record.env)]
+        if allowed and model not in allowed:
+            raise ValidationError(
+                _("'%(field)s' cannot refer to %(model)s records (allowed: %(models)s).",
+                  field=self.string, model=model, models=", ".join(allowed),
+                  lang=record.env.lang), field=self.name)
         return f"{model},{int(rec_id)}"
 
     def convert_to_record(self, value: Any, record: "BaseModel") -> Any:
@@ -226,3 +247,7 @@ class Reference(Field):
             return None
         model, _sep, rec_id = value.partition(",")
         return record.env[model].browse(int(rec_id))
+
+    def get_description(self, env: Any) -> dict[str, Any]:
+        return {**super().get_description(env),
+                "selection": [[k, _(v, lang=env.lang)] for k, v in self.get_values(env)]}

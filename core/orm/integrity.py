@@ -38,6 +38,9 @@ class IntegrityGuard:
         text = str(orig)
         diag = getattr(orig, "diag", None)
         constraint = getattr(diag, "constraint_name", None) or ""
+        named = re.match(r"CHECK constraint failed: (\w+)$", text.splitlines()[0])
+        if named and not constraint:  # SQLite names the failed CHECK constraint
+            constraint = named.group(1)
         sqlstate = getattr(orig, "sqlstate", None) or ""
         for name, _definition, message in model._sql_constraints:
             full = f"{model._table}_{name}"

@@ -40,6 +40,19 @@ class ReadMixin:
     def _check_field_access(self: "BaseModel", field: "Field", operation: str) -> None:
         """Refuse access to fields restricted to groups the user is not in."""
 
+    def _rule_clause(self: "BaseModel", operation: str) -> sa.ColumnElement[bool] | None:
+        """The record rules of ``operation`` as SQL, or None when nothing restricts.
+
+        Rule domains are compiled as superuser and without ``active_test`` (as Odoo
+        does): a rule says which records are allowed, whatever the rules of the models
+        its paths go through."""
+        if self.env.su:
+            return None
+        rules = self._rule_domain(operation)
+        if not rules:
+            return None
+        return DomainCompiler(self.sudo().with_context(active_test=False)).compile(rules)
+
     # -- search -------------------------------------------------------------------------
     def _where(self: "BaseModel", domain: Sequence | None,
                operation: str = "read") -> sa.ColumnElement[bool]:
@@ -50,11 +63,8 @@ class ReadMixin:
             domain = domain_and([("active", "=", True)], domain)
         compiler = DomainCompiler(self)
         clause = compiler.compile(domain)
-        if not self.env.su:
-            rules = self._rule_domain(operation)
-            if rules:
-                clause = sa.and_(clause, compiler.compile(rules))
-        return clause
+        rules = self._rule_clause(operation)
+        return clause if rules is None else sa.and_(clause, rules)
 
     def _search(self: "BaseModel", domain: Sequence | None, order: str | None = None,
                 limit: int | None = None, offset: int = 0,
@@ -77,7 +87,36 @@ class ReadMixin:
         """Records matching ``domain``, sorted by ``order`` (default ``_order``)."""
         ids = tuple(row[0] for row in self.env.execute(
             self._search(domain, order, limit, offset)))
+        if not self.env.su:
+            self.env.transaction.readable[(self.env.uid, self._name)].update(ids)
         return self._browse(ids, ids)
+
+    def _ensure_readable(self: "BaseModel") -> None:
+        """Check read access to records whose values may sit in the shared cache."""
+        env = self.env
+        if env.su:
+            return
+        readable = env.transaction.readable[(env.uid, self._name)]
+        unknown = [i for i in self._ids if i not in readable]
+        if not unknown:
+            return
+        self._check_access("read")
+        rules = self._rule_clause("read")
+        if rules is None:
+            readable.update(unknown)
+            return
+        table = self._sa_table
+        allowed = {r[0] for r in env.execute(sa.select(table.c.id).where(
+            self._ids_in(table.c.id, unknown), rules))}
+        readable.update(allowed)
+        refused = [i for i in unknown if i not in allowed]
+        if refused:
+            existing = self.sudo().browse(refused).exists()
+            if existing:
+                raise AccessError(_(
+                    "You may not read %(model)s records %(ids)s (record rules).",
+                    model=self._description or self._name, ids=existing.ids))
+            raise self._missing_error(refused)
 
     def search_count(self: "BaseModel", domain: Sequence | None = None,
                      limit: int | None = None) -> int:
@@ -109,26 +148,42 @@ class ReadMixin:
                 raise ValidationError(_("Cannot sort on '%(field)s': it is not stored.",
                                         field=name))
             seen.add(name)
-            terms.append(self._order_term(field, direction, nulls))
+            terms.extend(self._order_terms(field, direction, nulls))
         if "id" not in seen:
             terms.append(self._sa_table.c.id.asc())
         return terms
 
-    def _order_term(self: "BaseModel", field: "Field", direction: str,
-                    nulls: str) -> sa.ColumnElement:
+    def _order_terms(self: "BaseModel", field: "Field", direction: str,
+                     nulls: str) -> list[sa.ColumnElement]:
+        """ORDER BY terms for one field; a many2one sorts by its comodel's ``_order``
+        (every term, directions combined), as users expect ("by stage" = stage order)."""
         table = self._sa_table
         column: sa.ColumnElement = table.c[field.name]
         if field.type == "many2one":
             comodel = self.env[field.comodel_name]
-            target = comodel._order.split(",")[0].split()[0]
-            target_field = comodel._fields.get(target)
-            if target_field is not None and target_field.stored_column and target != "id":
-                cotable = comodel._sa_table.alias()
-                column = sa.select(cotable.c[target]).where(
-                    cotable.c.id == table.c[field.name]).scalar_subquery()
-        elif field.translate:
+            cotable = comodel._sa_table.alias()
+            terms = []
+            for part in (comodel._order or "id").split(","):
+                match = _ORDER_RE.match(part)
+                if not match:
+                    continue
+                name, sub_dir = match.group(1), (match.group(2) or "asc").lower()
+                target = comodel._fields.get(name)
+                if name == "id" or target is None or not target.stored_column:
+                    expr: sa.ColumnElement = column
+                else:
+                    expr = sa.select(cotable.c[name]).where(
+                        cotable.c.id == column).scalar_subquery()
+                flipped = "desc" if (sub_dir == "desc") != (direction == "desc") else "asc"
+                terms.append(self._direction(expr, flipped, nulls))
+            return terms or [self._direction(column, direction, nulls)]
+        if field.translate:
             column = sa.func.coalesce(column[self.env.lang].as_string(),
                                       column["en_US"].as_string())
+        return [self._direction(column, direction, nulls)]
+
+    @staticmethod
+    def _direction(column: sa.ColumnElement, direction: str, nulls: str) -> sa.ColumnElement:
         term = column.desc() if direction == "desc" else column.asc()
         nulls = nulls or ("first" if direction == "desc" else "last")
         return term.nulls_first() if nulls == "first" else term.nulls_last()
@@ -175,11 +230,13 @@ class ReadMixin:
             self._ids_in(table.c.id, ids))
         if not self.env.su:
             self._check_access("read")
-            rules = self._rule_domain("read")
-            if rules:
-                query = query.where(DomainCompiler(self).compile(rules))
+            rules = self._rule_clause("read")
+            if rules is not None:
+                query = query.where(rules)
         rows = self.env.execute(query).all()
         found = [row[0] for row in rows]
+        if not self.env.su:
+            self.env.transaction.readable[(self.env.uid, self._name)].update(found)
         for index, (name, field) in enumerate(columns.items(), start=1):
             if field.raw_from_db:
                 values = {row[0]: row[index] for row in rows}
@@ -234,8 +291,10 @@ class ReadMixin:
             return []
         if not self.env.su:
             self._check_access("read")
+            self._ensure_readable()
         names = list(fields) if fields else [
-            n for n, f in self._fields.items() if f.type != "binary" or f.store]
+            n for n, f in self._fields.items()
+            if (f.type != "binary" or f.store) and self._field_visible(f)]
         field_objs = []
         for name in names:
             field = self._field_or_error(name)

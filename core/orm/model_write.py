@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from collections import defaultdict
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import sqlalchemy as sa
@@ -117,9 +116,12 @@ class WriteMixin:
             else:
                 cache.update((self._name, name), {rec_id: field.convert_from_db(row[name], self)
                                                   for rec_id, row in zip(ids, rows)})
-        for rec_id, rel_vals in zip(ids, x2many):
-            for name, commands in rel_vals.items():
-                self._browse((rec_id,))._write_x2many(fields[name], commands, created=True)
+        from .x2many import apply_created
+        for name in dict.fromkeys(n for rel_vals in x2many for n in rel_vals):
+            owners = [(rec_id, rel_vals[name]) for rec_id, rel_vals in zip(ids, x2many)
+                      if name in rel_vals]
+            apply_created(self._browse(tuple(rec_id for rec_id, _v in owners)), fields[name],
+                          [value for _rec_id, value in owners])
         for rec_id, inverse_vals in zip(ids, inverses):
             if inverse_vals:
                 self._browse((rec_id,))._apply_inverses(inverse_vals)
@@ -176,6 +178,9 @@ class WriteMixin:
         if not self.env.su:
             self._check_access("write")
             self._check_rules("write")
+            # what the user may read can change with this write: check again next time
+            self.env.transaction.readable[(self.env.uid, self._name)].difference_update(
+                self._ids)
         columns: dict[str, Any] = {}
         translated: dict[str, Any] = {}
         rel_vals, inverse_vals = {}, {}
@@ -317,13 +322,12 @@ class WriteMixin:
 
     def _check_rules(self: "BaseModel", operation: str) -> None:
         """Refuse ``operation`` when record rules hide any of these records."""
-        rules = self._rule_domain(operation)
-        if not rules:
+        rules = self._rule_clause(operation)
+        if rules is None:
             return
         table = self._sa_table
-        from .domain import DomainCompiler
         allowed = {r[0] for r in self.env.execute(sa.select(table.c.id).where(
-            self._ids_in(table.c.id, self._ids), DomainCompiler(self).compile(rules)))}
+            self._ids_in(table.c.id, self._ids), rules))}
         refused = [i for i in self._ids if i not in allowed]
         if refused:
             existing = self.sudo().browse(refused).exists()
@@ -375,13 +379,3 @@ class WriteMixin:
     def _integrity_errors(self: "BaseModel", deleting: bool = False) -> Any:
         from .integrity import IntegrityGuard
         return IntegrityGuard(self, deleting)
-
-    def _check_rules_create(self: "BaseModel") -> None:  # used by security after create
-        self._check_rules("create")
-
-
-def group_values(values: Iterable[tuple[Any, Any]]) -> dict[Any, list[Any]]:
-    result: dict[Any, list[Any]] = defaultdict(list)
-    for key, value in values:
-        result[key].append(value)
-    return result

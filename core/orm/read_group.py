@@ -17,7 +17,7 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -26,7 +26,7 @@ from babel.dates import format_date
 
 from ..exceptions import ValidationError
 from ..i18n.translate import _
-from .domain import domain_and
+from .domain import normalize
 
 if TYPE_CHECKING:
     from .fields import Field
@@ -46,7 +46,7 @@ _ORDER_RE = re.compile(rf"^\s*({_NAME}(?::{_NAME})?)(?:\s+(asc|desc))?"
                        r"(?:\s+nulls\s+(first|last))?\s*$", re.IGNORECASE)
 _LABEL_PATTERNS = {"day": "dd MMM yyyy", "month": "MMMM yyyy", "quarter": "QQQ yyyy",
                    "year": "yyyy"}
-_SQLITE_TZ_FUNCTION = "comptoir_utc_to_local"
+_SQLITE_TZ_FUNCTION = "comptoir_utc_to_local"  # registered by core.orm.db
 
 
 @dataclass(frozen=True)
@@ -157,14 +157,6 @@ def parse_fields(model: "BaseModel", fields: Sequence[str],
 
 # --------------------------------------------------------------------------- SQL
 
-def _utc_to_local(value: str | None, tz: str) -> str | None:
-    """SQLite twin of PostgreSQL's ``timezone(tz, timezone('UTC', value))``."""
-    if value is None:
-        return None
-    moment = dt.datetime.fromisoformat(value).replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M:%S")
-
-
 def _translated(column: sa.ColumnElement, field: "Field", lang: str) -> sa.ColumnElement:
     if not field.translate:
         return column
@@ -183,8 +175,6 @@ def _period_start(model: "BaseModel", column: sa.ColumnElement, group: GroupBy,
         stamp = column if is_datetime else sa.cast(column, sa.DateTime)
         return sa.cast(sa.func.date_trunc(unit, stamp), sa.Date)
     if is_datetime and tz is not None:
-        model.env.conn.connection.dbapi_connection.create_function(
-            _SQLITE_TZ_FUNCTION, 2, _utc_to_local, deterministic=True)
         column = getattr(sa.func, _SQLITE_TZ_FUNCTION)(column, tz.key)
     if unit == "quarter":
         back = (sa.cast(sa.func.strftime("%m", column), sa.Integer) - 1) % 3
@@ -195,8 +185,8 @@ def _period_start(model: "BaseModel", column: sa.ColumnElement, group: GroupBy,
 
 
 def _group_key(model: "BaseModel", group: GroupBy, tz: ZoneInfo | None) -> sa.ColumnElement:
-    """The group key of a row; empty values fold into one group ``('f', '=', False)``
-    selects exactly (``NULL``/``false`` booleans, ``NULL``/``''`` texts)."""
+    """The group key of a row. Empty values fold into the one group that
+    ``('f', '=', False)`` selects: NULL or false booleans, NULL or ``''`` texts."""
     field = group.field
     column = model._sa_table.c[field.name]
     if field.type == "boolean":
@@ -265,30 +255,26 @@ def _group_order(model: "BaseModel", group: GroupBy, key: sa.ColumnElement, desc
     return terms + [_direction(key, id_desc, nulls)]
 
 
-def _convert_key(group: GroupBy, value: Any) -> Any:
-    if group.field.type == "boolean":
-        return bool(value)
-    if group.granularity and isinstance(value, str):  # SQLite's ISO text
-        return dt.date.fromisoformat(value)
-    return value
+def _iso_date(value: Any) -> Any:
+    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
 
 
-def _convert_aggregate(agg: Aggregate, value: Any) -> Any:
-    if agg.func in ("count", "count_distinct"):
-        return int(value or 0)
-    if value is None:
-        return None
-    if agg.func == "avg":
-        return float(value)
-    if agg.func in ("bool_and", "bool_or"):
-        return bool(value)
-    ftype = agg.field.type if agg.field is not None else ""
-    if ftype in ("integer", "float", "monetary"):
-        return int(value) if ftype == "integer" else float(value)
-    if ftype == "date" and isinstance(value, str):
-        return dt.date.fromisoformat(value[:10])
-    return dt.datetime.fromisoformat(value) if ftype == "datetime" and isinstance(
-        value, str) else value
+def _iso_datetime(value: Any) -> Any:
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _converter(item: GroupBy | Aggregate) -> Callable[[Any], Any] | None:
+    """What turns either engine's value into the raw one (``None``: keep it as is)."""
+    if isinstance(item, GroupBy):
+        return bool if item.field.type == "boolean" else _iso_date if item.granularity else None
+    if item.func in ("count", "count_distinct"):
+        return int
+    ftype = item.field.type if item.field is not None else ""
+    convert = (bool if item.func in ("bool_and", "bool_or")
+               else float if item.func == "avg" or ftype in ("float", "monetary")
+               else int if ftype == "integer" else _iso_date if ftype == "date"
+               else _iso_datetime if ftype == "datetime" else None)
+    return convert and (lambda value: None if value is None else convert(value))
 
 
 # --------------------------------------------------------------------------- presentation
@@ -395,9 +381,8 @@ class ReadGroupMixin:
             query = query.limit(limit)
         if offset:
             query = query.offset(offset)
-        size = len(groups)
-        return [tuple(_convert_key(g, v) for g, v in zip(groups, row[:size]))
-                + tuple(_convert_aggregate(a, v) for a, v in zip(aggs, row[size:]))
+        converters = [_converter(item) for item in [*groups, *aggs]]
+        return [tuple(v if convert is None else convert(v) for convert, v in zip(converters, row))
                 for row in self.env.execute(query)]
 
     def _read_group_order_terms(self: "BaseModel", order: str | None,
@@ -439,6 +424,7 @@ class ReadGroupMixin:
         names = self._read_group_names(groups, rows)
         count_key = f"{groups[0].field.name}_count" if lazy and groups else "__count"
         tz, lang = context_tz(self.env), self.env.lang
+        base = normalize(domain or [])  # once: the same in every group's __domain
         result = []
         for row in rows:
             group: dict[str, Any] = {}
@@ -460,7 +446,7 @@ class ReadGroupMixin:
             group[count_key] = row[len(groups)]
             for alias, value in zip(aliases, row[len(groups) + 1:]):
                 group[alias] = False if value is None else value
-            group["__domain"] = domain_and(leaves, domain or [])
+            group["__domain"] = ["&"] * (len(leaves) - (0 if base else 1)) + leaves + base
             if ranges:
                 group["__range"] = ranges
             if lazy:
@@ -493,7 +479,7 @@ class ReadGroupMixin:
             if group.field.type == "many2one":
                 ids = {row[index] for row in rows if row[index] is not None}
                 wanted.setdefault(group.field.comodel_name, set()).update(ids)
-        names = {model: dict(self.env[model].sudo().browse(sorted(ids)).name_get())
+        names = {model: self.env[model].sudo()._display_names(ids)
                  for model, ids in wanted.items() if ids}
         return [names.get(g.field.comodel_name, {}) if g.field.type == "many2one" else {}
                 for g in groups]

@@ -253,7 +253,9 @@ class Registry:
                 constraints.append(sa.UniqueConstraint(name, name=f"{model._table}_{name}_unique"))
         for name, definition, _message in model._sql_constraints:
             constraints.append(_sql_constraint(model, name, definition))
-        model._sa_table = sa.Table(model._table, self.metadata, *columns, *constraints)
+        # AUTOINCREMENT: SQLite would otherwise hand a deleted record's id to a new one
+        model._sa_table = sa.Table(model._table, self.metadata, *columns, *constraints,
+                                   sqlite_autoincrement=True)
         for field in model._fields.values():
             if field.type == "many2many":
                 field.relation_table(self.metadata)

@@ -191,6 +191,9 @@ class Triggers:
             if old != new:
                 params.append(row)
                 changed.append(rec_id)
+            elif any(raw is None and row[f.name] is not None
+                     for f, raw in zip(fields, stored[rec_id])):
+                params.append(row)  # NULL reads as 0 or False, but searches see the column
         if not params:
             return
         statement = table.update().where(table.c.id == sa.bindparam("_id")).values(

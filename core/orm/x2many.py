@@ -55,6 +55,38 @@ def apply_commands(records: "BaseModel", field: "Field", value: Any,
     records.env.cache.invalidate([(records._name, field.name)], records._ids)
 
 
+def apply_created(records: "BaseModel", field: "Field", values: list[Any]) -> None:
+    """The x2many values given to ``create``, one per record of ``records``, in batch:
+    one INSERT for every many2many link, one ``create`` for every new one2many line.
+    Other commands (rare on new records) are applied record by record."""
+    rows: list[dict[str, int]] = []
+    lines: list[dict[str, Any]] = []
+    for rec_id, value in zip(records._ids, values):
+        commands = normalize_commands(value)
+        codes = {command[0] for command in commands}
+        if field.type == "many2many" and codes <= {LINK, CLEAR, SET}:
+            targets: dict[int, None] = {}
+            for command in commands:
+                if command[0] == LINK:
+                    targets[int(command[1])] = None
+                else:
+                    targets = dict.fromkeys(int(i) for i in command[2]) \
+                        if command[0] == SET else {}
+            rows.extend({field.column1: rec_id, field.column2: target} for target in targets)
+        elif field.type == "one2many" and codes <= {CREATE, CLEAR}:
+            lines.extend({**command[2], field.inverse_name: rec_id}
+                         for command in commands if command[0] == CREATE)
+        else:
+            apply_commands(records._browse((rec_id,)), field, commands, created=True)
+    if rows:
+        with records._integrity_errors():
+            records.env.execute(field.relation_table(records._registry.metadata).insert(), rows)
+        _invalidate_other_side(records, field)
+    if lines:
+        records.env[field.comodel_name].create(lines)
+    records.env.cache.invalidate([(records._name, field.name)], records._ids)
+
+
 def _apply_one2many(records: "BaseModel", field: "Field", comodel: "BaseModel",
                     commands: list[tuple], created: bool) -> None:
     inverse = field.inverse_name
@@ -143,8 +175,12 @@ def _apply_many2many(records: "BaseModel", field: "Field", comodel: "BaseModel",
         if rows:
             with records._integrity_errors():
                 env.execute(rel.insert(), rows)
-    # the other side of the relation, if declared, is stale now
+    _invalidate_other_side(records, field)
+
+
+def _invalidate_other_side(records: "BaseModel", field: "Field") -> None:
+    """The other side of the relation, if declared, is stale now."""
     for model_cls in records._registry.models.values():
         for other in model_cls._fields.values():
             if other.type == "many2many" and other.relation == field.relation and other is not field:
-                env.cache.invalidate([(model_cls._name, other.name)])
+                records.env.cache.invalidate([(model_cls._name, other.name)])

@@ -32,6 +32,14 @@ class TestTag(Model):
     color = fields.Integer()
 
 
+class TestTeam(Model):
+    _name = "test.team"
+    _description = "Team"
+
+    name = fields.Char(required=True)
+    member_ids = fields.Many2many("res.users", string="Members")
+
+
 class TestOrder(Model):
     _name = "test.order"
     _inherit = ["test.mixin"]
@@ -41,6 +49,9 @@ class TestOrder(Model):
     name = fields.Char("Reference", required=True, size=32)
     description = fields.Html()
     partner_id = fields.Many2one("res.partner", "Customer", ondelete="restrict")
+    user_id = fields.Many2one("res.users", "Salesperson")
+    team_id = fields.Many2one("test.team", "Team")
+    internal_note = fields.Char("Internal Note", groups="test_kernel.group_manager")
     stage_id = fields.Many2one("test.stage", ondelete="set null")
     parent_id = fields.Many2one("test.order", ondelete="cascade")
     child_ids = fields.One2many("test.order", "parent_id")
