@@ -41,3 +41,15 @@ def test_bench_json_has_every_workload() -> None:
     assert set(engine["workloads"]) == {"create", "search", "read", "write", "read_group",
                                         "unlink"}
     assert engine["workloads"]["create"]["orm_sql"] >= 1
+
+
+def test_security_bench_runs_on_a_real_database() -> None:
+    bench = BENCH.with_name("security.py")
+    done = subprocess.run([sys.executable, str(bench), "--rows", "400", "--repeat", "1",
+                           "--engines", "sqlite", "--json"], capture_output=True, text=True,
+                          timeout=180, cwd=BENCH.parents[1])
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)
+    assert {r["rule"] for r in results} == {"own contacts", "path through groups"}
+    own = next(r for r in results if r["rule"] == "own contacts")
+    assert own["user_count"] == own["superuser_count"] // 2   # rule compiled in: half visible

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from ..exceptions import UserError
 from ..i18n.translate import _, load_po_file
 from ..orm import SUPERUSER_ID, BaseModel, Environment, Registry
-from ..orm.db import make_engine
+from ..orm.db import make_engine, optimize
 from ..orm.schema import drop_columns, drop_tables, sync_schema
 from .data import DataLoader
 from .discovery import discover_addons
@@ -175,6 +175,7 @@ class Database:
                 call_for_addon(registry.pm, "comptoir_post_install",  # type: ignore[attr-defined]
                                manifest.module, env=env, addon=addon)
                 env.flush()
+            optimize(conn)
         self._registry = registry
         return new
 
@@ -231,6 +232,7 @@ class Database:
                                manifest.module, env=env, addon=addon,
                                from_version=installed[addon])
                 env.flush()
+            optimize(conn)
         self._registry = registry
         return targets
 

@@ -185,7 +185,7 @@ class DomainCompiler:
         if operator in ("any", "not any"):
             if not isinstance(value, (list, tuple)):
                 raise DomainError(_("Operator '%(op)s' expects a domain.", op=operator))
-            sub = comodel._search(value)
+            sub = comodel._search(value, order=False)
             if operator == "any":
                 return column.in_(sub)
             return sa.or_(column.is_(None), column.not_in(sub))
@@ -194,7 +194,7 @@ class DomainCompiler:
         if isinstance(value, str) and operator in {"=", "!=", *_LIKE_OPS,
                                                    "not like", "not ilike"}:
             positive = NEGATIVE.get(operator, operator)
-            sub = comodel._search([(comodel._rec_name_field(), positive, value)])
+            sub = comodel._search([(comodel._rec_name_field(), positive, value)], order=False)
             if positive == operator:
                 return column.in_(sub)
             return sa.or_(column.is_(None), column.not_in(sub))
@@ -205,7 +205,7 @@ class DomainCompiler:
             if not isinstance(value, (list, tuple)):
                 raise DomainError(_("Operator '%(op)s' expects a domain.", op=operator))
             comodel = self.env[field.comodel_name]
-            ids_select = self._x2many_owner_ids(field, comodel._search(value))
+            ids_select = self._x2many_owner_ids(field, comodel._search(value, order=False))
             if operator == "any":
                 return self.table.c.id.in_(ids_select)
             return self.table.c.id.not_in(ids_select)

@@ -1,7 +1,7 @@
 """``ir.rule``: record rules, domains restricting which records a user reaches."""
 from __future__ import annotations
 
-from core import Model, api, fields
+from core import Model, ValidationError, _, api, fields
 
 
 class IrRule(Model):
@@ -33,6 +33,10 @@ class IrRule(Model):
         from core.security import eval_rule_domain
         user = self.env.user
         for rule in self:
+            if rule.model_id.model not in self.env or rule.model_id.abstract:
+                raise ValidationError(_("Record rules apply to stored models; %(model)s is "
+                                        "abstract.", model=rule.model_id.model),
+                                      field="model_id")
             domain = eval_rule_domain(rule.domain_force, user)
             model = self.env[rule.model_id.model].sudo()
             model._where(domain)
