@@ -9,9 +9,10 @@ from .exceptions import (AccessError, ConfigurationError, ConflictError, Missing
 from .i18n.translate import _
 from .modules.hookspecs import hookimpl
 from .orm import SUPERUSER_ID, AbstractModel, Environment, Model, api, fields
+from .web.http import route
 
 __version__ = "0.1.0"
 
 __all__ = ["Model", "AbstractModel", "Environment", "fields", "api", "hookimpl", "_",
-           "SUPERUSER_ID", "UserError", "ValidationError", "AccessError", "MissingError",
+           "SUPERUSER_ID", "route", "UserError", "ValidationError", "AccessError", "MissingError",
            "ConflictError", "ConfigurationError", "__version__"]

@@ -268,5 +268,16 @@ def check(ctx: click.Context, as_json: bool) -> None:
         ctx.exit(1)
 
 
+from .cli_users import users  # noqa: E402  (it imports _database from here)
+main.add_command(users)
+
+
+from .cli_serve import serve  # noqa: E402
+
+main.add_command(serve)
+
+from .cli_i18n import i18n  # noqa: E402
+main.add_command(i18n)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -330,6 +330,8 @@ def test_many_leaves_do_not_recurse(env: Any) -> None:
     ([("name", "not in", "abc")], "expects a list"),
     ([("count", "=", "five")], "Invalid value 'five' for 'count'"),
     ([("count", ">", False)], "cannot compare 'count' with an empty value"),
+    ([("partner_id", "<", 0)], "cannot compare 'partner_id' with an empty value"),
+    ([("day", ">=", "")], "cannot compare 'day' with an empty value"),
     ([("name", "child_of", 1)], "needs 'id' or a many2one field"),
     ([("tag_ids", "child_of", 1)], "not supported on many2many field 'tag_ids'"),
     ([("partner_id", "any", "x")], "expects a domain"),
@@ -378,3 +380,4 @@ def test_evaluator_on_rows_without_database(env: Any) -> None:
 ])
 def test_like_match(value: str | None, pattern: str, expected: bool | None) -> None:
     assert like_match(value, pattern) is expected
+

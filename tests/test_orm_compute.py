@@ -34,7 +34,7 @@ def totals(*orders):
             for o in orders]
 
 
-# -- stored compute through a one2many ---------------------------------------------------------
+# -- stored compute through a one2many -----------------------------------------------------
 def test_amount_total_follows_lines(env):
     order = make_order(env, line_ids=[line("a", 2, 10.0), line("b", 1, 5.0)])
     assert order.amount_total == 25.0 and stored(order, "amount_total") == 25.0
@@ -83,7 +83,7 @@ def test_recompute_on_many_orders_at_once(env):
     assert [o.amount_total for o in orders] == [3.0 * i for i in range(6)]
 
 
-# -- stored related through two many2ones ----------------------------------------------------
+# -- stored related through two many2ones --------------------------------------------------
 def free_country_codes(env, n):
     """Two-letter codes no country of the base data uses."""
     taken = set(env["res.country"].with_context(active_test=False).search([]).mapped("code"))
@@ -131,7 +131,7 @@ def test_stored_related_is_searchable(env, geo):
     assert not env["test.order"].search([("partner_country_code", "=", before)])
 
 
-# -- non-stored computes ------------------------------------------------------------------------------
+# -- non-stored computes -------------------------------------------------------------------
 def test_non_stored_compute_refreshed(env, geo):
     _c1, _c2, partner = geo
     order = make_order(env, name="lower", partner_id=partner.id, line_ids=[line()])
@@ -165,7 +165,7 @@ def test_non_stored_compute_batch_on_read(env, monkeypatch):
     assert calls == [4]
 
 
-# -- inverse ---------------------------------------------------------------------------------------
+# -- inverse -------------------------------------------------------------------------------
 def test_inverse_writes_the_source_field(env):
     order = make_order(env, name="before")
     order.upper_name = "AFTER"
@@ -189,7 +189,7 @@ def test_computed_without_inverse_is_read_only(env):
         order.write({"line_count": 3})
 
 
-# -- new records in batch ---------------------------------------------------------------------------
+# -- new records in batch ------------------------------------------------------------------
 def test_compute_on_new_records_in_one_batch(env, monkeypatch):
     calls = []
     cls = type(env["test.order"])
@@ -208,7 +208,7 @@ def test_compute_on_new_records_in_one_batch(env, monkeypatch):
                                      ("amount_total", "=", 0)]) == orders
 
 
-def test_compute_on_new_records_with_lines(env, monkeypatch):
+def test_compute_on_new_records_with_lines(env):
     orders = env["test.order"].create([
         {"name": f"nl{i}", "note": "n", "discount": 10,
          "line_ids": [line("a", 1, 10.0 * (i + 1)), line("b", 2, 5.0)]} for i in range(5)])

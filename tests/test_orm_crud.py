@@ -31,7 +31,7 @@ def db_value(record, name):
     return record.env.execute(sa.select(table.c[name]).where(table.c.id == record.id)).scalar()
 
 
-# -- create / write / unlink ------------------------------------------------------------
+# -- create / write / unlink ---------------------------------------------------------------
 def test_create_dict_gives_one_record_list_gives_records_in_order(env):
     one = make_order(env, name="single")
     assert len(one) == 1 and one.name == "single"
@@ -61,6 +61,14 @@ def test_unlink(env):
     assert env["test.order"].search([("name", "like", "u")]) == orders[2]
     with pytest.raises(MissingError):
         orders[0].name
+
+
+def test_ids_of_deleted_records_are_never_reused(env):
+    # SQLite hands out max(rowid) + 1 unless tables are declared AUTOINCREMENT
+    tag = env["test.tag"].create({"name": "newest"})
+    tag.unlink()
+    assert env["test.tag"].create({"name": "after"}).id > tag.id
+    assert not env["test.tag"].browse(tag.id).exists()
 
 
 # -- ondelete ------------------------------------------------------------------------------
@@ -94,7 +102,7 @@ def test_ondelete_restrict_is_readable_and_transaction_stays_usable(env):
     assert make_order(env).exists()  # the transaction still works
 
 
-# -- SQL constraints -------------------------------------------------------------------------
+# -- SQL constraints -----------------------------------------------------------------------
 def test_unique_constraint_gives_declared_message(env):
     make_order(env, name="dup")
     with pytest.raises(ValidationError) as info:
@@ -116,7 +124,7 @@ def test_check_constraint_gives_declared_message(env):
     assert order.quantity == 3 and db_value(order, "quantity") == 3
 
 
-# -- Python constraints ------------------------------------------------------------------------
+# -- Python constraints --------------------------------------------------------------------
 def test_python_constraint_refuses_create_and_leaves_nothing(env):
     with pytest.raises(ValidationError) as info:
         with env.savepoint():
@@ -124,6 +132,11 @@ def test_python_constraint_refuses_create_and_leaves_nothing(env):
     assert info.value.field == "deadline" and "deadline" in str(info.value)
     assert not env["test.order"].with_context(active_test=False).search(
         [("name", "=", "bad dates")])
+    with pytest.raises(ValidationError):
+        with env.savepoint():
+            make_order(env, name="bad with lines", date="2024-05-10",
+                       deadline="2024-05-01 10:00", line_ids=[(0, 0, {"product": "orphan"})])
+    assert not env["test.order.line"].search([("product", "=", "orphan")])
 
 
 def test_python_constraint_refuses_write_and_keeps_old_values(env):
@@ -137,7 +150,7 @@ def test_python_constraint_refuses_write_and_keeps_old_values(env):
     assert db_value(order, "deadline") is not None
 
 
-# -- copy -------------------------------------------------------------------------------------
+# -- copy ----------------------------------------------------------------------------------
 def test_copy(env):
     tags = env["test.tag"].create([{"name": "a"}, {"name": "b"}])
     order = make_order(env, name="orig", quantity=4, state="confirmed", tag_ids=tags.ids,
@@ -155,7 +168,7 @@ def test_copy(env):
     assert (named.name, named.quantity, named.tag_ids) == ("explicit", 9, tags)
 
 
-# -- archiving --------------------------------------------------------------------------------
+# -- archiving -----------------------------------------------------------------------------
 def test_archived_records_are_skipped_by_search_but_readable(env):
     live, archived = env["test.order"].create([{"name": "live-a"}, {"name": "arch-a",
                                                                     "active": False}])
@@ -171,7 +184,7 @@ def test_archived_records_are_skipped_by_search_but_readable(env):
     assert not orders.search([("name", "like", "-a")])
 
 
-# -- versions ------------------------------------------------------------------------------------
+# -- versions ------------------------------------------------------------------------------
 def test_every_write_increments_version(env):
     order, other = env["test.order"].create([{"name": "v1", "note": "n"},
                                               {"name": "v2", "note": "n"}])
@@ -206,7 +219,7 @@ def test_stale_version_on_one_of_many_records_changes_none(env):
     assert (fresh.version, stale.version) == (1, 2)
 
 
-# -- audit fields -----------------------------------------------------------------------------------
+# -- audit fields --------------------------------------------------------------------------
 def test_create_and_write_audit_fields(env):
     user = env["res.users"].create({"name": "Auditor", "login": "auditor-crud",
                                     "groups_id": [(6, 0, env.ref("base.group_user").ids)]})
@@ -230,7 +243,7 @@ def test_audit_fields_cannot_be_forged(env):
     assert order.create_uid.id == env.uid and order.version == 1
 
 
-# -- environments ---------------------------------------------------------------------------------
+# -- environments --------------------------------------------------------------------------
 def test_with_context_sudo_with_user_and_ref(env):
     user = env["res.users"].create({"name": "Ctx", "login": "ctx-crud"})
     orders = env["test.order"]
@@ -243,11 +256,11 @@ def test_with_context_sudo_with_user_and_ref(env):
     assert as_user.sudo().sudo(False).env.su is False
     assert env.ref("test_kernel.stage_new") == env["test.stage"].search([("name", "=", "New")])
     assert env.ref("test_kernel.no_such_thing", raise_if_not_found=False) is None
-    with pytest.raises(Exception, match="no_such_thing"):
+    with pytest.raises(MissingError, match="no_such_thing"):
         env.ref("test_kernel.no_such_thing")
 
 
-# -- _inherit --------------------------------------------------------------------------------------
+# -- _inherit ------------------------------------------------------------------------------
 def test_inherit_extension_field_and_super_chain(env):
     orders = env["test.order"]
     assert "origin" in orders._fields and orders._fields["origin"].string == "Origin"

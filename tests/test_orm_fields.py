@@ -29,7 +29,7 @@ def reread(record, name):
     return record[name]
 
 
-# -- char, text, html ---------------------------------------------------------------
+# -- char, text, html ----------------------------------------------------------------------
 def test_char_size_is_enforced_and_names_the_field(env):
     order = make_order(env, name="x" * 32)
     assert reread(order, "name") == "x" * 32
@@ -59,7 +59,7 @@ def test_html_is_sanitised(env):
     assert "onerror" not in reread(order, "description")
 
 
-# -- numbers ----------------------------------------------------------------------------
+# -- numbers -------------------------------------------------------------------------------
 def test_integer_from_strings_and_errors(env):
     order = make_order(env, quantity="42")
     assert reread(order, "quantity") == 42
@@ -102,7 +102,7 @@ def test_monetary_cache_agrees_with_database(env):
     assert in_cache == reread(order, "amount_total") == pytest.approx(0.33)
 
 
-# -- dates -----------------------------------------------------------------------------
+# -- dates ---------------------------------------------------------------------------------
 def test_date_conversion_and_errors(env):
     order = make_order(env, date="2024-02-29")
     assert reread(order, "date") == dt.date(2024, 2, 29)
@@ -131,7 +131,7 @@ def test_datetime_aware_values_become_naive_utc(env):
     assert info.value.field == "deadline"
 
 
-# -- selection ------------------------------------------------------------------------
+# -- selection -----------------------------------------------------------------------------
 def test_selection_refuses_values_not_in_list(env):
     order = make_order(env, state="confirmed", priority="3")
     assert reread(order, "state") == "confirmed"
@@ -145,7 +145,7 @@ def test_selection_refuses_values_not_in_list(env):
     assert reread(order, "state") == "confirmed"
 
 
-# -- binary, json, reference -------------------------------------------------------------
+# -- binary, json, reference ---------------------------------------------------------------
 def test_binary_from_base64(env):
     order = make_order(env, attachment=base64.b64encode(b"\x00hello\xff").decode())
     assert reread(order, "attachment") == b"\x00hello\xff"
@@ -283,7 +283,7 @@ def test_search_on_translated_value_in_each_language(env):
     assert ordered.ids == [other.id, stage.id]
 
 
-# -- metadata ---------------------------------------------------------------------------------
+# -- metadata ------------------------------------------------------------------------------
 def test_fields_get_types_selection_relations(env):
     desc = env["test.order"].fields_get()
     expected = {"name": "char", "description": "html", "partner_id": "many2one",

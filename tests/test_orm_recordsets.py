@@ -24,7 +24,7 @@ def lines_of(env, order):
     return env["test.order.line"].search([("order_id", "=", order.id)])
 
 
-# -- one2many commands -------------------------------------------------------------------
+# -- one2many commands ---------------------------------------------------------------------
 def test_one2many_create_update_delete(env):
     order = make_order(env, line_ids=[(0, 0, {"product": "a"}), (0, 0, {"product": "b"})])
     a, b = lines_of(env, order)
@@ -74,6 +74,19 @@ def test_one2many_unlink_without_required_inverse_keeps_record(env):
     assert people.exists() == people and not company.child_ids
 
 
+def test_one2many_commands_in_create(env):
+    donor = make_order(env, line_ids=[(0, 0, {"product": "keep"}), (0, 0, {"product": "go"})])
+    keep, go = lines_of(env, donor)
+    taker = make_order(env, line_ids=[(6, 0, [go.id])])
+    assert lines_of(env, taker) == go and lines_of(env, donor) == keep
+    both = env["test.order"].create([
+        {"name": "cr1", "note": "n", "line_ids": [(0, 0, {"product": "x"})]},
+        {"name": "cr2", "note": "n", "line_ids": [(4, keep.id), (0, 0, {"product": "y"})]}])
+    assert lines_of(env, both[0]).mapped("product") == ["x"]
+    assert sorted(lines_of(env, both[1]).mapped("product")) == ["keep", "y"]
+    assert not lines_of(env, donor)
+
+
 def test_one2many_create_on_several_records(env):
     orders = env["test.order"].create([{"name": "m1", "note": "n"}, {"name": "m2", "note": "n"}])
     orders.write({"line_ids": [(0, 0, {"product": "same"})]})
@@ -81,7 +94,7 @@ def test_one2many_create_on_several_records(env):
     assert [len(o.line_ids) for o in orders] == [1, 1]
 
 
-# -- many2many commands ---------------------------------------------------------------------
+# -- many2many commands --------------------------------------------------------------------
 def test_many2many_commands(env):
     t1, t2, t3 = env["test.tag"].create([{"name": "t1"}, {"name": "t2"}, {"name": "t3"}])
     order = make_order(env, tag_ids=[(6, 0, [t1.id, t2.id])])
@@ -107,6 +120,22 @@ def test_many2many_commands(env):
     assert not order.tag_ids and (t1 | t3).exists() == t1 | t3
 
 
+def test_many2many_commands_in_create(env):
+    t1, t2 = env["test.tag"].create([{"name": "c1"}, {"name": "c2"}])
+    orders = env["test.order"].create([
+        {"name": "mc1", "note": "n", "tag_ids": [(0, 0, {"name": "made"}), (4, t1.id)]},
+        {"name": "mc2", "note": "n", "tag_ids": [(6, 0, [t1.id, t2.id]), (3, t1.id)]},
+        {"name": "mc3", "note": "n", "tag_ids": [(4, t2.id), (5,), (4, t1.id), (4, t1.id)]},
+        {"name": "mc4", "note": "n", "tag_ids": []}])
+    env.invalidate_all()
+    made = env["test.tag"].search([("name", "=", "made")])
+    assert orders[0].tag_ids == made | t1
+    assert orders[1].tag_ids == t2
+    assert orders[2].tag_ids == t1
+    assert not orders[3].tag_ids
+    assert env["test.order"].search([("tag_ids", "in", t1.ids)]) == orders[0] | orders[2]
+
+
 def test_many2many_plain_ids_recordsets_and_several_owners(env):
     t1, t2, t3 = env["test.tag"].create([{"name": "p1"}, {"name": "p2"}, {"name": "p3"}])
     orders = env["test.order"].create([{"name": "o1", "note": "n", "tag_ids": [t1.id]},
@@ -126,7 +155,7 @@ def test_many2many_plain_ids_recordsets_and_several_owners(env):
         orders.write({"tag_ids": "t1"})
 
 
-# -- recordset operations --------------------------------------------------------------------
+# -- recordset operations ------------------------------------------------------------------
 def test_set_operations(env):
     a, b, c = env["test.tag"].create([{"name": "a"}, {"name": "b"}, {"name": "c"}])
     tags = env["test.tag"]
@@ -204,7 +233,7 @@ def test_names(env):
     assert order.display_name == "Renamed"
 
 
-# -- search order, limit, offset, count -------------------------------------------------------
+# -- search order, limit, offset, count ----------------------------------------------------
 @pytest.fixture
 def ranked(env):
     slow = env["test.stage"].create({"name": "Slow", "sequence": 50})
@@ -236,6 +265,23 @@ def test_search_order_many2one_follows_comodel_order(env, ranked):
     assert env["test.order"].search(dom, order="stage_id desc").ids == [c.id, b.id, a.id, d.id]
 
 
+def test_search_order_many2one_uses_every_term_of_comodel_order(env):
+    # res.currency is ordered by "active desc, name": by name among active currencies
+    taken = set(env["res.currency"].with_context(active_test=False).search([]).mapped("name"))
+    low, high = [c for c in (f"Z{a}{b}" for a in "QXZ" for b in "ABCDEFGH")
+                 if c not in taken][:2]
+    high_cur, low_cur = env["res.currency"].create([{"name": high}, {"name": low}])
+    first, second = env["test.order"].create([
+        {"name": "cur-1", "note": "n", "currency_id": high_cur.id},
+        {"name": "cur-2", "note": "n", "currency_id": low_cur.id}])
+    dom = [("name", "like", "cur-")]
+    assert env["test.order"].search(dom, order="currency_id").ids == [second.id, first.id]
+    assert env["test.order"].search(dom, order="currency_id desc").ids == [first.id,
+                                                                              second.id]
+    low_cur.write({"active": False})
+    assert env["test.order"].search(dom, order="currency_id").ids == [first.id, second.id]
+
+
 def test_search_invalid_order(env, ranked):
     for bad in ("nmae", "name sideways", "name; DROP TABLE test_order", "line_count",
                 "line_ids", "name desc desc"):
@@ -255,7 +301,7 @@ def test_search_limit_offset_count(env, ranked):
     assert env["test.order"].search_count(dom, limit=3) == 3
 
 
-# -- read ------------------------------------------------------------------------------------------
+# -- read ----------------------------------------------------------------------------------
 def test_read_many2one_and_x2many(env):
     partner = env["res.partner"].create({"name": "Reader"})
     tags = env["test.tag"].create([{"name": "r1"}, {"name": "r2"}])

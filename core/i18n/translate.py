@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 current_lang: ContextVar[str] = ContextVar("comptoir_lang", default="en_US")
+#: the kernel's catalogues (``comptoir.pot``, ``fr.po``...) at the top of the project
+KERNEL_I18N = Path(__file__).resolve().parents[2] / "i18n"
 
 
 class Catalogs:
@@ -52,6 +54,30 @@ def load_po_file(path: Path, lang: str) -> int:
     catalogs.add(lang, messages)
     catalogs._loaded.add(path)
     return len(messages)
+
+
+def po_language(path: Path) -> str:
+    """The language of a ``.po`` file from its name: ``fr_FR.po`` and ``fr.po`` are both
+    ``fr_FR`` (a bare language means its main territory, from CLDR's likely subtags)."""
+    stem = Path(path).stem
+    if "_" in stem:
+        return stem
+    from babel.core import get_global
+    likely = get_global("likely_subtags").get(stem, "")
+    territory = likely.split("_")[-1] if likely.count("_") else ""
+    return f"{stem}_{territory}" if territory else stem
+
+
+def load_po_folder(folder: Path) -> int:
+    """Load every ``.po`` file of a folder (each once per process); returns the count of
+    messages newly loaded."""
+    return sum(load_po_file(path, po_language(path))
+               for path in sorted(Path(folder).glob("*.po")))
+
+
+def load_kernel_catalogs() -> int:
+    """Load the kernel's catalogues (``i18n/*.po``); done before any addon's."""
+    return load_po_folder(KERNEL_I18N)
 
 
 def _(message: str, *, lang: str | None = None, **params: Any) -> str:

@@ -5,7 +5,8 @@ valid XML or breaks the schema; ``data.E102`` unknown model; ``data.E103`` unkno
 ``models.E201`` a field's domain names an unknown field or operator; ``models.E202`` a
 method named by a field (compute, inverse, search, selection) does not exist;
 ``access.E301`` a model has no access row; ``access.E302`` an access row names an unknown
-model or group. Addons add their own through the ``comptoir_checks`` hook.
+model or group; ``views.E0xx`` views and menus (see :mod:`core.views.checks`). Addons add
+their own through the ``comptoir_checks`` hook.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from typing import Any, Iterable, Mapping
 from lxml import etree
 
 from ..exceptions import ConfigurationError
+from ..views.checks import check_view_files
 from .data import CSV_MODEL_ALIASES, data_schema
 from .graph import sort_installed
 from .hookspecs import CheckMessage
@@ -51,6 +53,7 @@ def run_checks(available: Mapping[str, Manifest], names: Iterable[str]) -> list[
             elif path.suffix == ".csv":
                 messages += check_csv(path, registry, addon, access_models)
     messages += check_models(registry)
+    messages += check_view_files(registry, order, available)
     for name, model in registry.models.items():
         if model._abstract:
             continue

@@ -11,6 +11,8 @@ XML (validated with ``data.rng``)::
       <data noupdate="1"> ...records an upgrade must not touch... </data>
       <delete model="crm.stage" id="stage_obsolete"/>
       <function model="res.partner" name="_demo_generate" eval="[200]"/>
+      <menuitem id="menu_stages" name="Stages" parent="menu_config" action="stage_action"
+                sequence="10" groups="base.group_system"/>
     </comptoir>
 
 CSV: the file name is the model (``res.country.csv``; ``access.csv`` is
@@ -146,6 +148,8 @@ class DataLoader:
             self._xml_delete(node, where)
         elif node.tag == "function":
             self._xml_function(node, where)
+        elif node.tag == "menuitem":
+            self._xml_menuitem(node, path, noupdate, None)
         else:
             raise DataFileError(f"{where}: unknown element <{node.tag}>")
 
@@ -158,7 +162,39 @@ class DataLoader:
         for field_node in node.iterchildren("field"):
             values[field_node.get("name")] = self._xml_value(
                 model, field_node, f"{where.rsplit(':', 1)[0]}:{field_node.sourceline}")
+            if field_node.get("type") == "xml" and len(field_node):
+                # lets arch validation name lines of the file, not of the arch
+                model = model.with_context(arch_line_offset=field_node[0].sourceline - 1)
         self.upsert(model, node.get("id"), values, noupdate, where)
+
+    def _xml_menuitem(self, node: etree._Element, path: Path, noupdate: bool,
+                      parent: int | None) -> None:
+        """``<menuitem id name parent action sequence groups web_icon/>``: an
+        ``ir.ui.menu`` record (its name defaults to the action's)."""
+        where = f"{path}:{node.sourceline}"
+        values: dict[str, Any] = {}
+        if node.get("parent"):
+            values["parent_id"] = self.ref(node.get("parent"), where)
+        elif parent is not None:
+            values["parent_id"] = parent
+        if node.get("action"):
+            values["action"] = self.ref(node.get("action"), where)
+        if node.get("name") is not None:
+            values["name"] = node.get("name")
+        elif values.get("action"):
+            values["name"] = self.env["ir.actions.act_window"].browse(values["action"]).name
+        else:
+            raise DataFileError(f"{where}: a <menuitem> needs a name or an action")
+        if node.get("sequence") is not None:
+            values["sequence"] = int(node.get("sequence"))
+        if node.get("groups") is not None:
+            values["groups_id"] = [(6, 0, [self.ref(g.strip(), where)
+                                           for g in node.get("groups").split(",") if g.strip()])]
+        if node.get("web_icon") is not None:
+            values["web_icon"] = node.get("web_icon")
+        menu = self.upsert(self.env["ir.ui.menu"], node.get("id"), values, noupdate, where)
+        for child in node.iterchildren("menuitem"):
+            self._xml_menuitem(child, path, noupdate, menu.id)
 
     def _xml_value(self, model: "BaseModel", node: etree._Element, where: str) -> Any:
         name = node.get("name")

@@ -66,6 +66,18 @@ def comptoir_cli_commands() -> list[click.Command]:
     """
 
 
+@hookspec
+def comptoir_routes() -> list:
+    """Return the web endpoints an addon serves.
+
+    Called when the web application builds its URL map, at start-up and again after the
+    registry changed (an addon was installed or upgraded), for every installed addon.
+    Takes no arguments. Returns a list of functions decorated with
+    ``core.web.route(...)`` (each may declare several paths). The lists of all addons
+    are concatenated with the kernel's own routes. Not firstresult.
+    """
+
+
 # --- Install, upgrade, uninstall: inside the transaction doing the change -------------------
 
 

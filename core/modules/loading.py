@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 import sqlalchemy as sa
 
 from ..exceptions import UserError
-from ..i18n.translate import _, load_po_file
+from ..i18n.translate import _, load_kernel_catalogs, load_po_folder
 from ..orm import SUPERUSER_ID, BaseModel, Environment, Registry
 from ..orm.db import make_engine, optimize
 from ..orm.schema import drop_columns, drop_tables, sync_schema
@@ -66,13 +66,12 @@ def build_registry(available: Mapping[str, Manifest], addons: Iterable[str]) -> 
     """Compose the registry of these addons (given in dependency order)."""
     registry = Registry()
     modules = []
+    load_kernel_catalogs()
     for name in addons:
         manifest = available[name]
         modules.append(importlib.import_module(manifest.module))
         registry.add(name, addon_model_classes(manifest.module))
-        for po_file in sorted((manifest.path / "i18n").glob("*.po")):
-            load_po_file(po_file, po_file.stem if "_" in po_file.stem else
-                         {"fr": "fr_FR", "en": "en_US"}.get(po_file.stem, po_file.stem))
+        load_po_folder(manifest.path / "i18n")
     registry.setup()
     registry.pm = make_plugin_manager(modules)  # type: ignore[attr-defined]
     registry.manifests = {n: available[n] for n in addons}  # type: ignore[attr-defined]

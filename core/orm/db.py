@@ -187,6 +187,7 @@ def _make_sqlite_engine(url: URL, **kw: Any) -> Engine:
         finally:
             cursor.close()
         dbapi_connection.create_function("unaccent", 1, unaccent, deterministic=True)
+        dbapi_connection.create_function("comptoir_fold", 1, fold, deterministic=True)
         dbapi_connection.create_function(
             "comptoir_like", 2, lambda pattern, value: like_match(value, pattern),
             deterministic=True)

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from ..exceptions import DomainError
 from ..i18n.translate import _
+from .db import fold
 
 if TYPE_CHECKING:
     from .models import BaseModel
@@ -135,6 +136,9 @@ class DomainCompiler:
             return sa.false()
         name, _dot, rest = path.partition(".")
         field = self.model._field_or_error(name, DomainError)
+        if field.groups and not self.env.su:
+            # a field hidden from the user must not be probed through searches either
+            self.model._check_field_access(field, "read")
         if rest:
             if not field.relational:
                 raise DomainError(_("'%(path)s': '%(field)s' of %(model)s is not a relational "
@@ -330,7 +334,9 @@ class DomainCompiler:
         else:
             pattern = check_pattern(value)
         if positive_op in ("ilike", "=ilike"):
-            expr = fold_sql(column).like(fold_sql(sa.literal(pattern, sa.String)), escape="\\")
+            # the pattern is folded once here (the same function SQLite uses on the column)
+            expr = fold_sql(column, self.dialect).like(
+                sa.literal(fold(pattern), sa.String), escape="\\")
         else:
             expr = column.like(pattern, escape="\\") if self.dialect != "sqlite" else \
                 sa.func.comptoir_like(pattern, column)
@@ -375,8 +381,11 @@ class DomainCompiler:
         return converted
 
 
-def fold_sql(expr: sa.ColumnElement) -> sa.ColumnElement:
-    """``lower(unaccent(x))``: the accent- and case-insensitive form on both engines."""
+def fold_sql(expr: sa.ColumnElement, dialect: str = "postgresql") -> sa.ColumnElement:
+    """The accent- and case-insensitive form: ``lower(unaccent(x))`` on PostgreSQL, the
+    Python twin :func:`core.orm.db.fold` on SQLite (whose ``lower`` is ASCII-only)."""
+    if dialect == "sqlite":
+        return sa.func.comptoir_fold(expr)
     return sa.func.lower(sa.func.unaccent(expr))
 
 

@@ -10,7 +10,8 @@ many2one, a list of ids for an x2many (every linked id, archived ones included),
 through a *row getter*, ``get_row(model_name, id) -> row | None``; :class:`RowStore` is a
 ready-made one (:meth:`RowStore.load` fills it from a database, for tests and for priming
 a client). Model metadata (fields, comodels, language, ``active_test``) comes from a
-recordset such as ``env['crm.lead']``; evaluating never sends a query.
+recordset such as ``env['crm.lead']``; evaluating never sends a query. Record rules are
+not applied: filter the rows a user may read before evaluating.
 
 The semantics are those of the compiler, leaf by leaf (validation and value conversion
 included, so a domain the compiler refuses raises the same :class:`DomainError` here):

@@ -162,9 +162,11 @@ class Field:
             return self.convert_to_record(self.empty_value(), record)
         record.ensure_one()
         env = record.env
-        if not env.su and record._ids[0] not in env.transaction.readable[(env.uid,
-                                                                            record._name)]:
-            record._ensure_readable()
+        if not env.su:
+            if record._ids[0] not in env.transaction.readable[(env.uid, record._name)]:
+                record._ensure_readable()
+            if self.groups:
+                record._check_field_access(self, "read")
         cache = env.cache
         key = (self.model_name, self.name)
         try:

@@ -242,22 +242,29 @@ class BaseModel(ReadMixin, WriteMixin, ReadGroupMixin):
             return cls._rec_name
         return "name" if "name" in cls._fields else "id"
 
-    def _related_prefetch(self, field: fields.Field) -> Any:
-        """Prefetch ids for records reached through ``field`` from this batch."""
+    def _related_prefetch(self, field: fields.Field) -> "LazyPrefetch":
+        """Prefetch ids for records reached through ``field`` from this batch, worked
+        out only when a fetch needs them: reading ``field`` on each record of a batch
+        would otherwise walk the whole batch each time (quadratic)."""
         key = (self._name, field.name)
         cache = self.env.cache
-        if not cache._data.get(key):
-            return ()
-        ids: dict[int, None] = {}
-        values = cache._data[key]
-        for rec_id in self._prefetch_ids or self._ids:
-            value = values.get(rec_id)
-            if value:
-                if isinstance(value, tuple):
-                    ids.update(dict.fromkeys(value))
-                else:
-                    ids[value] = None
-        return tuple(ids)
+        source = self._prefetch_ids or self._ids
+
+        def compute() -> tuple[int, ...]:
+            values = cache._data.get(key)
+            if not values:
+                return ()
+            ids: dict[int, None] = {}
+            for rec_id in source:
+                value = values.get(rec_id)
+                if value:
+                    if isinstance(value, tuple):
+                        ids.update(dict.fromkeys(value))
+                    else:
+                        ids[value] = None
+            return tuple(ids)
+
+        return LazyPrefetch(compute)
 
     def _ids_in(self, column: sa.ColumnElement, ids: Iterable[int]) -> sa.ColumnElement[bool]:
         from .db import ids_in
@@ -279,6 +286,24 @@ class BaseModel(ReadMixin, WriteMixin, ReadGroupMixin):
 
     def _validation_error(self, message: str, field: str | None = None) -> ValidationError:
         return ValidationError(message, field=field)
+
+
+class LazyPrefetch:
+    """Ids computed on first iteration (then kept); always true, even when empty."""
+
+    __slots__ = ("_compute", "_ids")
+
+    def __init__(self, compute: Callable[[], tuple[int, ...]]) -> None:
+        self._compute: Callable[[], tuple[int, ...]] | None = compute
+        self._ids: tuple[int, ...] = ()
+
+    def __iter__(self) -> Iterator[int]:
+        if self._compute is not None:
+            self._ids, self._compute = self._compute(), None
+        return iter(self._ids)
+
+    def __bool__(self) -> bool:
+        return True
 
 
 class Model(BaseModel):

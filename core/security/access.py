@@ -189,8 +189,10 @@ def eval_rule_domain(text: str | None, user: "BaseModel") -> list:
             return names[node.id]
         if isinstance(node, ast.Attribute):
             base = visit(node.value)
-            if not hasattr(base, "_fields") or (
-                    node.attr not in base._fields and node.attr not in ("id", "ids")):
+            field = base._fields.get(node.attr) if hasattr(base, "_fields") else None
+            if not hasattr(base, "_fields") or (field is None and node.attr not in (
+                    "id", "ids")) or (field is not None and field.groups):
+                # group-restricted fields (secrets among them) never feed a rule
                 raise ValidationError(_("Rule domain %(text)s: '%(attr)s' is not allowed.",
                                         text=text, attr=node.attr))
             value = getattr(base, node.attr)

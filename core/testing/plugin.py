@@ -19,6 +19,8 @@ from typing import Any, Callable, Iterable, Iterator
 import pytest
 import sqlalchemy as sa
 
+from .browser import (browser, live_database, live_server, page,  # noqa: F401
+                      pytest_runtest_makereport)
 from .engines import _ci, engine_names, pg_available, pg_test_url
 
 

@@ -13,6 +13,7 @@ class IrModel(Model):
     _description = "Model"
     _order = "model"
     _rec_name = "name"
+    _journal = False  # metadata kept in step with the registry, not user changes
 
     name = fields.Char("Model Description", required=True, translate=True)
     model = fields.Char("Model", required=True, index=True)
@@ -29,6 +30,7 @@ class IrModelFields(Model):
     _description = "Field"
     _order = "model, name"
     _rec_name = "field_description"
+    _journal = False
 
     name = fields.Char("Field Name", required=True, index=True)
     model_id = fields.Many2one("ir.model", "Model", required=True, ondelete="cascade")

@@ -18,6 +18,7 @@ class IrModelData(Model):
     _description = "External Identifier"
     _order = "module, name"
     _rec_name = "name"
+    _journal = False  # bookkeeping of data files, not business changes
 
     name = fields.Char("External Identifier", required=True)
     module = fields.Char("Addon", required=True)

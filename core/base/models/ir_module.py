@@ -8,6 +8,7 @@ class IrModuleModule(Model):
     _name = "ir.module.module"
     _description = "Addon"
     _order = "name"
+    _journal = False
 
     name = fields.Char("Technical Name", required=True)
     summary = fields.Char("Summary")

@@ -1,0 +1,260 @@
+"""The web client's pages: apps (root menus), list views, forms, bulk actions, export.
+
+URLs: ``/web/menu/<menu>`` opens a menu's action; ``/web/action/<action>`` is its list
+(search state in the query string, see :mod:`.search`); ``/web/action/<action>/<id>`` a
+form (POST saves), ``/web/action/<action>/new`` a new record, ``.../<id>/call`` runs a
+button's method, ``/web/action/<action>/bulk`` archives, deletes or exports a selection.
+Every page is rendered on the server from the user's compiled views.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.exceptions import NotFound
+from werkzeug.utils import redirect
+from werkzeug.wrappers import Response
+
+from ...exceptions import AccessError, ConflictError, UserError, ValidationError
+from ...i18n.translate import _
+from ..http import Request, route
+from . import export, values
+from .search import SearchState, SearchView
+
+PAGE_SIZE = 80
+
+
+def _action(request: Request, action_id: int) -> Any:
+    action = request.env(su=True)["ir.actions.act_window"].browse(action_id).exists()
+    if not action or action.res_model not in request.env:
+        raise NotFound()
+    if action.groups_id and not set(action.groups_id.ids) & _user_groups(request):
+        raise AccessError(_("You may not open this menu.", lang=request.lang))
+    return action
+
+
+def _user_groups(request: Request) -> set[int]:
+    from ...security.access import user_group_ids
+    return set(user_group_ids(request.env, request.env.uid))
+
+
+def _menus(request: Request, current_root: int | None = None) -> dict[str, Any]:
+    tree = request.env["ir.ui.menu"].visible_tree()
+    root = next((m for m in tree if m["id"] == current_root), None)
+    return {"apps": tree, "app": root}
+
+
+def _first_action(menu: dict[str, Any]) -> int | None:
+    if menu.get("action_id"):
+        return menu["action_id"]
+    for child in menu.get("children", ()):
+        found = _first_action(child)
+        if found:
+            return found
+    return None
+
+
+@route("/web/menu/<int:menu_id>", auth="user")
+def open_menu(request: Request, menu_id: int) -> Response:
+    for app in request.env["ir.ui.menu"].visible_tree():
+        for menu in [app, *_walk(app)]:
+            if menu["id"] == menu_id:
+                action = _first_action(menu)
+                if action:
+                    return redirect(f"/web/action/{action}?menu={app['id']}")
+    raise NotFound()
+
+
+def _walk(menu: dict[str, Any]) -> list[dict[str, Any]]:
+    result = []
+    for child in menu.get("children", ()):
+        result.append(child)
+        result.extend(_walk(child))
+    return result
+
+
+def _context(request: Request, action: Any) -> dict[str, Any]:
+    menu = request.args.get("menu", type=int)
+    return {**_menus(request, menu), "action": action, "menu_id": menu or "",
+            "title": action.name}
+
+
+@route("/web/action/<int:action_id>", auth="user")
+def list_view(request: Request, action_id: int) -> Response | str:
+    action = _action(request, action_id)
+    env = request.env
+    model = env[action.res_model]
+    views = env["ir.ui.view"]
+    list_arch = views.get_view(action.res_model, "list",
+                               action.view_id.id if action.view_id.type == "list" else None)
+    search_arch = views.get_view(action.res_model, "search", action.search_view_id.id or None)
+    state = SearchState.from_args(request.args)
+    search = SearchView(search_arch.arch, search_arch.fields, env.uid, env.context.get("tz"),
+                        model.fields_get(attributes=["type", "string"]))
+    base_domain = action._eval_domain()
+    domain = list(base_domain) + search.domain(state)
+    columns = [node for node in list_arch.arch.iter("field")
+               if node.get("invisible") not in ("1", "True") and
+               node.get("name") in list_arch.fields]
+    shown = request.args.getlist("col")
+    columns = [c for c in columns if c.get("optional") != "hide" or c.get("name") in shown]
+    names = [c.get("name") for c in columns]
+    if "active" in model._fields and "archived" in state.filters:
+        model = model.with_context(active_test=False)
+    order = state.order or list_arch.arch.get("default_order") or None
+    try:
+        total = model.search_count(domain)
+        records = model.search(domain, order=order, limit=PAGE_SIZE,
+                               offset=(state.page - 1) * PAGE_SIZE)
+    except ValidationError as exc:
+        return request.render("client/list.html", status=422, **_context(request, action),
+                              error=str(exc), rows=[], columns=columns, fields=list_arch.fields,
+                              total=0, state=state, search=search, groups=[], pages=1,
+                              sums={}, display=values.display, can=_rights(model))
+    rows = records.read(names) if records else []
+    groups = []
+    if state.group_by and state.group_by in model._fields:
+        sum_fields = [c.get("name") for c in columns if c.get("sum")]
+        groups = model.read_group(domain, [f"{n}:sum" for n in sum_fields],
+                                  [state.group_by], lazy=True)
+        for group in groups:
+            value = group[state.group_by]
+            key = value[0] if isinstance(value, (list, tuple)) else value
+            condition = f"{state.group_by}|=|{'' if key in (False, None) else key}"
+            group["__link"] = state.query(g="", p="", c=[*("|".join(c) for c in
+                                                           state.custom), condition])
+    sums = {}
+    for column in columns:
+        if column.get("sum") and rows:
+            aggregate = model.read_group(domain, [f"{column.get('name')}:sum"], [])
+            sums[column.get("name")] = aggregate[0].get(column.get("name")) if aggregate else 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    return request.render("client/list.html", **_context(request, action), rows=rows,
+                          columns=columns, fields=list_arch.fields, total=total, state=state,
+                          search=search, groups=groups, pages=pages, sums=sums, error="",
+                          display=values.display, can=_rights(model))
+
+
+def _rights(model: Any) -> dict[str, bool]:
+    return {op: model._check_access(op, raise_exception=False)
+            for op in ("create", "write", "unlink")}
+
+
+@route("/web/action/<int:action_id>/bulk", methods=("POST",), auth="user")
+def bulk(request: Request, action_id: int) -> Response:
+    action = _action(request, action_id)
+    model = request.env[action.res_model].with_context(active_test=False)
+    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    operation = request.form.get("operation")
+    records = model.browse(ids)
+    back = request.form.get("back") or f"/web/action/{action_id}"
+    if operation in ("export_xlsx", "export_csv"):
+        view = request.env["ir.ui.view"].get_view(action.res_model, "list")
+        return export.response(records, view, "xlsx" if operation == "export_xlsx" else "csv",
+                               request.lang)
+    if not records:
+        return redirect(back, code=303)
+    if operation == "archive":
+        records.write({"active": False})
+    elif operation == "unarchive":
+        records.write({"active": True})
+    elif operation == "delete":
+        records.unlink()
+    else:
+        raise ValidationError(_("Unknown operation.", lang=request.lang))
+    return redirect(back, code=303)
+
+
+def _form_data(request: Request, action: Any, record: Any, form: Any,
+               errors: dict[str, str], posted: dict[str, Any] | None = None) -> dict[str, Any]:
+    env = request.env
+    names = list(form.fields)
+    data = record.read(names)[0] if record else {
+        name: value for name, value in record.default_get(names).items()}
+    if posted:
+        data.update(posted)
+    options = {}
+    for name, description in form.fields.items():
+        if description["type"] in ("many2one", "many2many") and not description.get("readonly"):
+            comodel = env[description["relation"]]
+            if comodel._check_access("read", raise_exception=False):
+                options[name] = comodel.name_search("", limit=200)
+    return {**_context(request, action), "record": record, "data": data, "arch": form.arch,
+            "fields": form.fields, "errors": errors, "options": options,
+            "display": values.display, "input_value": values.input_value,
+            "can": _rights(env[action.res_model]), "title": (
+                record.display_name if record else _("New", lang=request.lang))}
+
+
+@route(["/web/action/<int:action_id>/<int:rec_id>", "/web/action/<int:action_id>/new"],
+       methods=("GET", "POST"), auth="user")
+def form_view(request: Request, action_id: int, rec_id: int | None = None) -> Response | str:
+    action = _action(request, action_id)
+    env = request.env
+    model = env[action.res_model].with_context(active_test=False)
+    form = env["ir.ui.view"].get_view(action.res_model, "form")
+    record = model.browse(rec_id) if rec_id else model.browse(())
+    if rec_id and not record.exists():
+        raise NotFound()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        vals, errors = _parse_form(request, form)
+        if not errors:
+            try:
+                with env.savepoint():
+                    if record:
+                        vals["version"] = request.form.get("version", type=int)
+                        record.write(vals)
+                    else:
+                        record = model.create(vals)
+                menu = request.args.get("menu", "")
+                return redirect(f"/web/action/{action_id}/{record.id}?menu={menu}", code=303)
+            except ConflictError as exc:
+                errors["__all__"] = str(exc)
+            except ValidationError as exc:
+                errors[exc.field or "__all__"] = str(exc)
+            except UserError as exc:
+                errors["__all__"] = str(exc)
+        return request.render("client/form.html", status=422,
+                              **_form_data(request, action, record, form, errors, vals))
+    return request.render("client/form.html", **_form_data(request, action, record, form,
+                                                             errors))
+
+
+def _parse_form(request: Request, form: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    vals: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, description in form.fields.items():
+        if description.get("readonly") or description["type"] in ("one2many", "binary"):
+            continue
+        if description["type"] == "many2many":
+            raw: Any = request.form.getlist(name)
+            if f"{name}__present" not in request.form:
+                continue
+        elif description["type"] == "boolean":
+            if f"{name}__present" not in request.form:
+                continue
+            raw = request.form.get(name, "")
+        elif name not in request.form:
+            continue
+        else:
+            raw = request.form.get(name)
+        try:
+            vals[name] = values.parse(name, raw, description, request.lang)
+        except ValidationError as exc:
+            errors[name] = str(exc)
+    return vals, errors
+
+
+@route("/web/action/<int:action_id>/<int:rec_id>/call", methods=("POST",), auth="user")
+def call_button(request: Request, action_id: int, rec_id: int) -> Response:
+    action = _action(request, action_id)
+    method = request.form.get("method") or ""
+    record = request.env[action.res_model].browse(rec_id)
+    form = request.env["ir.ui.view"].get_view(action.res_model, "form")
+    declared = {b.get("name") for b in form.arch.iter("button") if b.get("type") == "object"}
+    if method.startswith("_") or method not in declared or not callable(
+            getattr(record, method, None)):
+        raise AccessError(_("This button is not available.", lang=request.lang))
+    getattr(record, method)()
+    return redirect(f"/web/action/{action_id}/{rec_id}?menu={request.args.get('menu', '')}",
+                    code=303)

@@ -1,0 +1,1 @@
+"""Kernel jinja2 templates (a data-only package, so installed copies ship them)."""
