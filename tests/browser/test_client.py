@@ -38,6 +38,10 @@ def test_contacts_create_edit_search_archive(page, live_server) -> None:
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/web/action/*/*")
     assert page.get_by_label("City").input_value() == "Saint-Nazaire"
+    history = page.get_by_role("region", name="History")
+    assert "Nantes" in history.inner_text() and "Saint-Nazaire" in history.inner_text()
+    assert audit(page) == []
+    shot(page, "client-form-history")
     # search is accent-insensitive, like everywhere in Comptoir
     page.get_by_role("link", name="Contacts", exact=True).first.click()
     page.get_by_label("Search", exact=True).fill("menard")

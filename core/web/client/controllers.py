@@ -101,10 +101,11 @@ def list_view(request: Request, action_id: int) -> Response | str:
     if "active" in model._fields and "archived" in state.filters:
         model = model.with_context(active_test=False)
     order = state.order or list_arch.arch.get("default_order") or None
+    limit = min(max(request.args.get("limit", type=int) or action.limit or PAGE_SIZE, 1), 500)
     try:
         total = model.search_count(domain)
-        records = model.search(domain, order=order, limit=PAGE_SIZE,
-                               offset=(state.page - 1) * PAGE_SIZE)
+        records = model.search(domain, order=order, limit=limit,
+                               offset=(state.page - 1) * limit)
     except ValidationError as exc:
         return request.render("client/list.html", status=422, **_context(request, action),
                               error=str(exc), rows=[], columns=columns, fields=list_arch.fields,
@@ -127,7 +128,7 @@ def list_view(request: Request, action_id: int) -> Response | str:
         if column.get("sum") and rows:
             aggregate = model.read_group(domain, [f"{column.get('name')}:sum"], [])
             sums[column.get("name")] = aggregate[0].get(column.get("name")) if aggregate else 0
-    pages = max(1, -(-total // PAGE_SIZE))
+    pages = max(1, -(-total // limit))
     return request.render("client/list.html", **_context(request, action), rows=rows,
                           columns=columns, fields=list_arch.fields, total=total, state=state,
                           search=search, groups=groups, pages=pages, sums=sums, error="",
@@ -178,7 +179,9 @@ def _form_data(request: Request, action: Any, record: Any, form: Any,
             comodel = env[description["relation"]]
             if comodel._check_access("read", raise_exception=False):
                 options[name] = comodel.name_search("", limit=200)
+    history = _history(request, record) if record else []
     return {**_context(request, action), "record": record, "data": data, "arch": form.arch,
+            "history": history, "tz": env.context.get("tz") or "UTC",
             "fields": form.fields, "errors": errors, "options": options,
             "display": values.display, "input_value": values.input_value,
             "can": _rights(env[action.res_model]), "title": (
@@ -218,6 +221,36 @@ def form_view(request: Request, action_id: int, rec_id: int | None = None) -> Re
                               **_form_data(request, action, record, form, errors, vals))
     return request.render("client/form.html", **_form_data(request, action, record, form,
                                                              errors))
+
+
+def _history(request: Request, record: Any) -> list[dict[str, Any]]:
+    """The record's journal, values shown as the form shows them (names, labels)."""
+    entries = record._journal_history()[:50]
+    described = record.fields_get(attributes=["type", "string", "selection", "relation",
+                                              "digits"])
+    ids_by_model: dict[str, set[int]] = {}
+    for entry in entries:
+        for change in entry["changes"]:
+            description = described.get(change["field"], {})
+            if description.get("type") == "many2one":
+                for value in (change["old"], change["new"]):
+                    if isinstance(value, int):
+                        ids_by_model.setdefault(description["relation"], set()).add(value)
+    names = {model: request.env[model].sudo()._display_names(ids)
+             for model, ids in ids_by_model.items()}
+    lang, tz = request.lang, request.env.context.get("tz") or "UTC"
+    for entry in entries:
+        for change in entry["changes"]:
+            description = described.get(change["field"], {})
+            for key in ("old", "new"):
+                value = change[key]
+                if description.get("type") == "many2one" and isinstance(value, int):
+                    value = (value, names.get(description["relation"], {}).get(value, value))
+                elif description.get("type") in ("date", "datetime") and isinstance(value, str):
+                    value = values.from_iso(value, description["type"])
+                change[key] = values.display(value, description, lang, tz) \
+                    if description else value
+    return entries
 
 
 def _parse_form(request: Request, form: Any) -> tuple[dict[str, Any], dict[str, str]]:

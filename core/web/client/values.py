@@ -50,6 +50,16 @@ def _digits(description: Mapping[str, Any], kind: str) -> int | None:
     return 2 if kind == "monetary" else None
 
 
+def from_iso(text: str, kind: str) -> Any:
+    """A date or datetime from its ISO text (as the journal stores them)."""
+    try:
+        if kind == "date":
+            return dt.date.fromisoformat(text[:10])
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+
+
 def input_value(value: Any, description: Mapping[str, Any]) -> str:
     """The value to put in an ``<input>`` (ISO dates: the browser's date widgets)."""
     kind = description.get("type")
