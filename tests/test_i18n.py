@@ -188,8 +188,6 @@ def test_kernel_catalogue_is_loaded_with_the_registry(env) -> None:
     assert _("Welcome, %(name)s", lang="fr_FR", name="Ann") == "Bienvenue, Ann"
 
 
-@pytest.mark.xfail(reason="core/security/access.py: access_error() and allowing_groups() must "
-                   "pass lang=env.lang to _() and translate model._description")
 def test_access_error_speaks_the_users_language(env) -> None:
     user = env["res.users"].create({"name": "Camille", "login": "camille.i18n",
                                     "groups_id": [(6, 0, [env.ref("base.group_user").id])]})

@@ -98,7 +98,8 @@ def test_menuitem_creates_and_updates_menus(env, tmp_path: Path) -> None:
     <menuitem id="menu_app" name="App" sequence="5" web_icon="app" groups="group_manager">
         <menuitem id="menu_app_orders" action="test_order_action" sequence="3"/>
     </menuitem>
-    <menuitem id="menu_app_more" name="More" parent="menu_app" groups="base.group_user,group_manager"/>""")
+    <menuitem id="menu_app_more" name="More" parent="menu_app"
+              groups="base.group_user,group_manager"/>""")
     DataLoader(env, "test_kernel").load_file(path)
     app = env.ref("test_kernel.menu_app")
     assert (app.name, app.sequence, app.web_icon) == ("App", 5, "app")

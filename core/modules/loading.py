@@ -163,13 +163,7 @@ class Database:
                     from ..base.bootstrap import create_countries_and_currencies, create_superuser
                     create_superuser(env)
                     create_countries_and_currencies(env)
-                reflect_models(env, registry, [addon])
-                loader = DataLoader(env, addon, mode="init")
-                for relative in manifest.data:
-                    loader.load_file(manifest.path / relative)
-                if demo_db:
-                    for relative in manifest.demo:
-                        loader.load_file(manifest.path / relative)
+                self._load_addon(env, registry, manifest, "init", demo_db)
                 self._set_module(env, manifest, demo_db)
                 call_for_addon(registry.pm, "comptoir_post_install",  # type: ignore[attr-defined]
                                manifest.module, env=env, addon=addon)
@@ -177,6 +171,16 @@ class Database:
             optimize(conn)
         self._registry = registry
         return new
+
+    @staticmethod
+    def _load_addon(env: Environment, registry: Registry, manifest: Manifest, mode: str,
+                    demo: bool) -> DataLoader:
+        """Metadata rows, then data files, then demo files (when the database has demo)."""
+        reflect_models(env, registry, [manifest.name])
+        loader = DataLoader(env, manifest.name, mode=mode)
+        for relative in (*manifest.data, *(manifest.demo if demo else ())):
+            loader.load_file(manifest.path / relative)
+        return loader
 
     def _demo_loaded(self, conn: sa.Connection) -> bool:
         if not sa.inspect(conn).has_table(MODULE_TABLE):
@@ -217,13 +221,7 @@ class Database:
             for addon in targets:
                 manifest = self.available[addon]
                 progress(addon, "updating data")
-                reflect_models(env, registry, [addon])
-                loader = DataLoader(env, addon, mode="update")
-                for relative in manifest.data:
-                    loader.load_file(manifest.path / relative)
-                if demo:
-                    for relative in manifest.demo:
-                        loader.load_file(manifest.path / relative)
+                loader = self._load_addon(env, registry, manifest, "update", demo)
                 self._remove_obsolete(env, addon, loader.seen)
                 run_migrations(env, manifest, installed[addon], "post")
                 self._set_module(env, manifest, demo)

@@ -192,14 +192,26 @@ class Field:
     def get_description(self, env: Any) -> dict[str, Any]:
         """The metadata a client needs (``fields_get``)."""
         desc = {
-            "type": self.type, "string": _(self.string or "", lang=env.lang)
-            if self.string else self.name, "help": self.help or False,
+            "type": self.type, "string": _(self.string, lang=env.lang)
+            if self.string else self.name,
+            "help": _(self.help, lang=env.lang) if self.help else False,
             "required": bool(self.required), "readonly": bool(self.readonly),
             "store": bool(self.store), "sortable": bool(self.stored_column),
             "searchable": bool(self.stored_column or self.search or self.related),
             "translate": bool(self.translate), "groups": self.groups or False,
         }
         return desc
+
+
+def resolve_selection(field: Field, env: Any) -> list[tuple[str, str]]:
+    """``field.selection`` as a list of ``(value, label)``: a static list, the name of a
+    model method, or a callable taking the model."""
+    selection = field.selection
+    if isinstance(selection, str):
+        selection = getattr(env[field.model_name], selection)()
+    elif callable(selection):
+        selection = selection(env[field.model_name])
+    return list(selection or ())
 
 
 def translated_value(value: Any, lang: str) -> Any:
@@ -411,12 +423,7 @@ class Selection(Field):
         super().__init__(string, **kwargs)
 
     def get_values(self, env: Any) -> list[tuple[str, str]]:
-        selection = self.selection
-        if isinstance(selection, str):
-            selection = getattr(env[self.model_name], selection)()
-        elif callable(selection):
-            selection = selection(env[self.model_name])
-        return list(selection or ())
+        return resolve_selection(self, env)
 
     def convert_to_cache(self, value: Any, record: "BaseModel") -> Any:
         if value is None or value is False or value == "":

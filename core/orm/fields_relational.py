@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from ..exceptions import ConfigurationError, ValidationError
 from ..i18n.translate import _
-from .fields import Field
+from .fields import Field, resolve_selection
 
 if TYPE_CHECKING:
     from .models import BaseModel
@@ -212,13 +212,8 @@ class Reference(Field):
         super().__init__(string, **kwargs)
 
     def get_values(self, env: Any) -> list[tuple[str, str]]:
-        """The ``(model, label)`` pairs allowed; a method name or callable is resolved."""
-        selection = self.selection
-        if isinstance(selection, str):
-            selection = getattr(env[self.model_name], selection)()
-        elif callable(selection):
-            selection = selection(env[self.model_name])
-        return list(selection or ())
+        """The ``(model, label)`` pairs allowed."""
+        return resolve_selection(self, env)
 
     def convert_to_cache(self, value: Any, record: "BaseModel") -> Any:
         from .models import BaseModel

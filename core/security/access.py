@@ -96,28 +96,32 @@ def model_permissions(env: "Environment", uid: int) -> dict[str, frozenset[str]]
 
 
 def allowing_groups(env: "Environment", model: str, operation: str) -> list[str]:
-    """Names of the groups an access row grants ``operation`` on ``model`` to."""
+    """Names of the groups an access row grants ``operation`` on ``model`` to, in the
+    user's language."""
     access, models = _table(env, "ir_model_access"), _table(env, "ir_model")
     column = access.c[f"perm_{operation}"]
     ids = {r[0] for r in env.execute(sa.select(access.c.group_id).join(
         models, models.c.id == access.c.model_id).where(
         models.c.model == model, column.is_(True), access.c.active.is_(True)))}
     if None in ids:
-        return [_("every user")]
-    return sorted(env(su=True)["res.groups"].browse(sorted(ids)).mapped("name"))
+        return [_("every user", lang=env.lang)]
+    groups = env(su=True).with_context(lang=env.lang)["res.groups"]
+    return sorted(groups.browse(sorted(ids)).mapped("name"))
 
 
 def access_error(env: "Environment", model: "BaseModel", operation: str) -> AccessError:
-    labels = {"read": _("read"), "write": _("modify"), "create": _("create"),
-              "unlink": _("delete")}
+    lang = env.lang
+    labels = {"read": _("read", lang=lang), "write": _("modify", lang=lang),
+              "create": _("create", lang=lang), "unlink": _("delete", lang=lang)}
     groups = allowing_groups(env, model._name, operation)
     message = _("You may not %(operation)s %(model)s records (%(technical)s, operation "
                 "'%(op)s').", operation=labels[operation],
-                model=model._description or model._name, technical=model._name, op=operation)
+                model=_(model._description or model._name, lang=lang),
+                technical=model._name, op=operation, lang=lang)
     if groups:
-        message += " " + _("Allowed for: %(groups)s.", groups=", ".join(groups))
+        message += " " + _("Allowed for: %(groups)s.", groups=", ".join(groups), lang=lang)
     else:
-        message += " " + _("No group is allowed to do this.")
+        message += " " + _("No group is allowed to do this.", lang=lang)
     return AccessError(message)
 
 

@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 
 from ..exceptions import (AccessDenied, AccessError, ConflictError, MissingError, UserError,
                           ValidationError)
-from ..i18n.translate import _
+from ..i18n.translate import _, current_lang
 from ..orm import SUPERUSER_ID, Environment
 from ..security import sessions
 from .http import SAFE_METHODS, Request, RouteSpec
@@ -88,7 +88,8 @@ class Application:
         spec = self._routes[index]
         try:
             with self.database.engine.connect() as conn, conn.begin():
-                response = self.run(request, spec, conn, arguments)
+                response = self.run(request, spec, conn, arguments,
+                                    on_lang=lambda lang: current_lang.set(lang))
         except UserError as exc:
             return self.user_error(request, exc)
         except HTTPException as exc:
@@ -100,10 +101,12 @@ class Application:
                               request.path, request.reference)
             return self.error_page(request, 500, _("An unexpected error happened.",
                                                    lang=request.lang))
+        finally:
+            current_lang.set("en_US")
         return response
 
-    def run(self, request: Request, spec: RouteSpec, conn: Any,
-            arguments: dict[str, Any]) -> Response:
+    def run(self, request: Request, spec: RouteSpec, conn: Any, arguments: dict[str, Any],
+            on_lang: Callable[[str], Any] = lambda lang: None) -> Response:
         registry = self.database.registry
         root = Environment(registry, conn, uid=SUPERUSER_ID)
         session = sessions.get_session(root, request.cookies.get(SESSION_COOKIE))
@@ -116,6 +119,7 @@ class Application:
         else:
             request.lang = _accepted_language(request)
             request.csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+        on_lang(request.lang)  # messages without an explicit language use the user's
         context = {"lang": request.lang, "tz": session.user_id.tz if session else "UTC"}
         request.env = root(uid=uid or self.public_uid(root), context=context, su=False)
         if spec.auth == "user" and not session:
