@@ -96,3 +96,33 @@ def test_switch_to_french(page, live_server) -> None:
     shot(page, "client-preferences-fr")
     page.goto(f"{live_server.url}/web")
     assert "Bienvenue" in page.get_by_role("heading", level=1).inner_text()
+
+
+def test_many2one_search_and_create_and_saved_searches(page, live_server) -> None:
+    login(page, live_server)
+    open_contacts(page, live_server)
+    page.get_by_role("link", name="New").click()
+    page.locator("#field-name").fill("Jeanne Petit")
+    search = page.get_by_label("Search Related Company")
+    search.fill("Atelier Neuf")
+    related = page.get_by_label("Related Company", exact=True)
+    page.wait_for_selector("#field-parent_id option[value='__create__']", state="attached")
+    related.select_option("__create__")
+    page.wait_for_function(
+        "document.querySelector('#field-parent_id').selectedOptions[0].text === 'Atelier Neuf'")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/web/action/*/*")
+    assert "Atelier Neuf" in page.get_by_label("Related Company", exact=True).inner_text()
+    # save the current search, then find it again
+    open_contacts(page, live_server)
+    page.get_by_label("Search", exact=True).fill("Petit")
+    page.get_by_role("button", name="Search").click()
+    page.locator("summary", has_text="Saved searches").click()
+    page.get_by_label("Save this search as").fill("The Petits")
+    page.locator("details.tool[open]").get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/web/menu/{page.url.split('menu=')[-1]}")
+    page.locator("summary", has_text="Saved searches").click()
+    page.get_by_role("link", name="The Petits").click()
+    assert "Jeanne Petit" in page.locator("table.data-table tbody").inner_text()
+    assert audit(page) == []

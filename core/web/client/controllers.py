@@ -95,8 +95,9 @@ def list_view(request: Request, action_id: int) -> Response | str:
     columns = [node for node in list_arch.arch.iter("field")
                if node.get("invisible") not in ("1", "True") and
                node.get("name") in list_arch.fields]
-    shown = request.args.getlist("col")
-    columns = [c for c in columns if c.get("optional") != "hide" or c.get("name") in shown]
+    shown = state.columns
+    columns = [c for c in columns if not c.get("optional")
+               or (c.get("name") in shown if shown is not None else c.get("optional") == "show")]
     names = [c.get("name") for c in columns]
     if "active" in model._fields and "archived" in state.filters:
         model = model.with_context(active_test=False)
@@ -110,7 +111,8 @@ def list_view(request: Request, action_id: int) -> Response | str:
         return request.render("client/list.html", status=422, **_context(request, action),
                               error=str(exc), rows=[], columns=columns, fields=list_arch.fields,
                               total=0, state=state, search=search, groups=[], pages=1,
-                              sums={}, display=values.display, can=_rights(model))
+                              sums={}, display=values.display, can=_rights(model),
+                              **_list_extras(request, action, list_arch, shown))
     rows = records.read(names) if records else []
     groups = []
     if state.group_by and state.group_by in model._fields:
@@ -132,7 +134,27 @@ def list_view(request: Request, action_id: int) -> Response | str:
     return request.render("client/list.html", **_context(request, action), rows=rows,
                           columns=columns, fields=list_arch.fields, total=total, state=state,
                           search=search, groups=groups, pages=pages, sums=sums, error="",
-                          display=values.display, can=_rights(model))
+                          display=values.display, can=_rights(model),
+                          **_list_extras(request, action, list_arch, shown))
+
+
+def _list_extras(request: Request, action: Any, list_arch: Any,
+                 shown: list[str] | None) -> dict[str, Any]:
+    """Optional columns, fields for custom conditions, saved searches."""
+    optional = [(n.get("name"), n.get("string") or list_arch.fields[n.get("name")]["string"],
+                 n.get("name") in shown if shown is not None else n.get("optional") == "show")
+                for n in list_arch.arch.iter("field")
+                if n.get("optional") in ("show", "hide") and n.get("name") in list_arch.fields]
+    described = request.env[action.res_model].fields_get(attributes=["type", "string",
+                                                                      "searchable"])
+    condition_fields = sorted(((name, d["string"]) for name, d in described.items()
+                               if d.get("searchable") and d["type"] not in (
+                                   "one2many", "many2many", "binary", "json")),
+                              key=lambda item: str(item[1]).lower())
+    saved = request.env["ir.filters"].search([("action_id", "=", action.id)])
+    return {"optional_columns": optional, "condition_fields": condition_fields,
+            "saved_searches": saved, "is_admin": request.env.user.has_group(
+                "base.group_system")}
 
 
 def _rights(model: Any) -> dict[str, bool]:
@@ -182,6 +204,8 @@ def _form_data(request: Request, action: Any, record: Any, form: Any,
     history = _history(request, record) if record else []
     return {**_context(request, action), "record": record, "data": data, "arch": form.arch,
             "history": history, "tz": env.context.get("tz") or "UTC",
+            "can_create_in": lambda model: env[model]._check_access("create",
+                                                                    raise_exception=False),
             "fields": form.fields, "errors": errors, "options": options,
             "display": values.display, "input_value": values.input_value,
             "can": _rights(env[action.res_model]), "title": (

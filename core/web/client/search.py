@@ -39,6 +39,8 @@ class SearchState:
     order: str = ""
     page: int = 1
     custom: list[tuple[str, str, str]] = field(default_factory=list)
+    #: optional columns the user chose (None: the view's defaults)
+    columns: list[str] | None = None
 
     @classmethod
     def from_args(cls, args: Mapping[str, Any]) -> "SearchState":
@@ -52,15 +54,21 @@ class SearchState:
             page = max(1, int(args.get("p") or 1))
         except ValueError:
             page = 1
+        columns = list(getlist("col")) if args.get("cols") else None
+        field_name, op = args.get("cond_field"), args.get("cond_op")
+        if field_name and op in CUSTOM_OPERATORS:
+            custom.append((field_name, op, args.get("cond_value") or ""))
         return cls(text=(args.get("q") or "").strip(), filters=list(getlist("f")),
                    group_by=args.get("g") or "", order=args.get("o") or "", page=page,
-                   custom=custom)
+                   custom=custom, columns=columns)
 
     def query(self, **changes: Any) -> str:
         """The URL query string of this state with some values changed."""
         values = {"q": self.text, "f": self.filters, "g": self.group_by, "o": self.order,
                   "p": self.page if self.page > 1 else "",
-                  "c": ["|".join(c) for c in self.custom]}
+                  "c": ["|".join(c) for c in self.custom],
+                  "cols": "1" if self.columns is not None else "",
+                  "col": self.columns or []}
         values.update(changes)
         pairs = []
         for key, value in values.items():

@@ -1,0 +1,86 @@
+/* Comptoir web client: small progressive enhancements over server-rendered pages.
+ * - a warning before leaving a form with unsaved changes;
+ * - many2one fields: type to search (name_search), or create a record from its name.
+ * Every page works without this file. */
+(function () {
+  "use strict";
+  var csrf = document.querySelector('meta[name="csrf-token"]');
+  var token = csrf ? csrf.content : "";
+  var messages = document.getElementById("client-messages");
+
+  function say(text) { if (messages) { messages.textContent = text; } }
+
+  /* unsaved changes */
+  document.querySelectorAll("form.record-form").forEach(function (form) {
+    var dirty = false;
+    form.addEventListener("input", function () { dirty = true; });
+    form.addEventListener("change", function () { dirty = true; });
+    form.addEventListener("submit", function () { dirty = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty) { event.preventDefault(); event.returnValue = ""; }
+    });
+  });
+
+  /* many2one search and create */
+  document.querySelectorAll("select[data-m2o-model]").forEach(function (select) {
+    var model = select.dataset.m2oModel;
+    var search = document.createElement("input");
+    search.type = "search";
+    search.className = "m2o-search";
+    search.setAttribute("aria-label", select.dataset.searchLabel);
+    search.placeholder = select.dataset.searchLabel;
+    select.parentNode.insertBefore(search, select);
+    var timer = null;
+
+    function fill(results, query) {
+      var current = select.value;
+      var keep = Array.prototype.filter.call(select.options, function (o) {
+        return o.value === "" || o.value === current;
+      });
+      select.innerHTML = "";
+      keep.forEach(function (o) { select.appendChild(o); });
+      results.forEach(function (pair) {
+        if (String(pair[0]) === current) { return; }
+        var option = document.createElement("option");
+        option.value = pair[0];
+        option.textContent = pair[1];
+        select.appendChild(option);
+      });
+      if (query && select.dataset.canCreate === "1") {
+        var create = document.createElement("option");
+        create.value = "__create__";
+        create.textContent = select.dataset.createLabel.replace("%s", query);
+        select.appendChild(create);
+      }
+      say(select.dataset.foundLabel.replace("%s", results.length));
+    }
+
+    search.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var query = search.value.trim();
+        fetch("/web/name_search?model=" + encodeURIComponent(model) + "&q=" +
+              encodeURIComponent(query), {headers: {"Accept": "application/json"}})
+          .then(function (r) { return r.json(); })
+          .then(function (results) { fill(results, query); });
+      }, 250);
+    });
+
+    select.addEventListener("change", function () {
+      if (select.value !== "__create__") { return; }
+      var body = new URLSearchParams({model: model, name: search.value.trim()});
+      fetch("/web/name_create", {method: "POST", body: body,
+                                 headers: {"X-CSRF-Token": token, "Accept": "application/json"}})
+        .then(function (r) { return r.json().then(function (data) { return [r.ok, data]; }); })
+        .then(function (result) {
+          if (!result[0]) { say(result[1].error.message); select.value = ""; return; }
+          var option = document.createElement("option");
+          option.value = result[1][0];
+          option.textContent = result[1][1];
+          select.appendChild(option);
+          select.value = option.value;
+          say(select.dataset.createdLabel.replace("%s", result[1][1]));
+        });
+    });
+  });
+})();
