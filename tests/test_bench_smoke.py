@@ -53,3 +53,20 @@ def test_security_bench_runs_on_a_real_database() -> None:
     assert {r["rule"] for r in results} == {"own contacts", "path through groups"}
     own = next(r for r in results if r["rule"] == "own contacts")
     assert own["user_count"] == own["superuser_count"] // 2   # rule compiled in: half visible
+
+
+def test_web_bench_prints_both_pages() -> None:
+    """``bench/web.py --quick`` at tiny sizes: both pages over real HTTP, same HTML on both
+    sides; the figures themselves are never asserted."""
+    bench = BENCH.with_name("web.py")
+    done = subprocess.run([sys.executable, str(bench), "--quick", "--partners", "40",
+                           "--requests", "3", "--repeat", "1"], capture_output=True,
+                          text=True, timeout=300, cwd=BENCH.parents[1])
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("== sqlite: 40 contacts")
+    for label in ("list page", "form page"):
+        line = next((line for line in lines if line.startswith(label)), None)
+        assert line is not None, f"no line for {label!r} in:\n{done.stdout}"
+        assert re.search(r"\b(PASS|FAIL)\b", line), line
+    assert not [line for line in lines if line.startswith("note:")], done.stdout

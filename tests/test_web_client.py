@@ -126,10 +126,19 @@ def test_form_errors_next_to_the_field_and_conflicts(client_db) -> None:
     stale = client.post(record_url, data={"csrf_token": csrf, "budget": "99",
                                           "version": version})
     assert stale.status_code == 422
-    assert "changed by someone else" in stale.get_data(as_text=True)
+    conflict = stale.get_data(as_text=True)
+    assert "changed by someone else" in conflict
+    assert re.search(r"<td>Budget</td><td>11\.50</td><td>99\.00</td>", conflict), conflict
     with client_db.environment() as env:
         order = env["test.order"].search([("name", "=", "X1")])
-        assert order.budget == 11.5
+        assert order.budget == 11.5                       # nothing was overwritten
+    latest = re.search(r'name="version" value="(\d+)"', conflict).group(1)
+    assert latest != version
+    merged = client.post(record_url, data={"csrf_token": csrf, "budget": "99",
+                                           "version": latest})
+    assert merged.status_code == 303
+    with client_db.environment() as env:
+        assert env["test.order"].search([("name", "=", "X1")]).budget == 99
 
 
 def test_users_cannot_delete_what_access_forbids(client_db) -> None:

@@ -358,7 +358,7 @@ class ReadMixin:
             lang = self.env.lang
             return {rec_id: (translated_value(value, lang) if field.translate else value)
                     or f"{self._name},{rec_id}" for rec_id, value in rows}
-        return dict(self.browse(ids).exists().name_get())
+        return {record._ids[0]: record.display_name for record in self.browse(ids).exists()}
 
     # -- names ---------------------------------------------------------------------------------
     def name_search(self: "BaseModel", name: str = "", domain: Sequence | None = None,

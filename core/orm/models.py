@@ -278,6 +278,10 @@ class BaseModel(ReadMixin, WriteMixin, ReadGroupMixin):
             record.display_name = value if value else f"{self._name},{record._ids[0]}"
 
     def name_get(self) -> list[tuple[int, str]]:
+        if type(self)._compute_display_name is BaseModel._compute_display_name:
+            self._ensure_readable()      # free after a search: those ids are known readable
+            names = self._display_names(self._ids)
+            return [(rec_id, names.get(rec_id, "")) for rec_id in self._ids]
         return [(rec._ids[0], rec.display_name) for rec in self]
 
     def _missing_error(self, ids: Iterable[int]) -> MissingError:

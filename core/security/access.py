@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
 OPERATIONS = ("read", "write", "create", "unlink")
 #: models whose changes invalidate the security cache
-SECURITY_MODELS = frozenset({"ir.model.access", "ir.rule", "res.groups", "res.users"})
+SECURITY_MODELS = frozenset({"ir.model.access", "ir.rule", "res.groups", "res.users",
+                             "ir.ui.menu", "ir.actions.act_window"})
 
 
 def cache_of(registry: "Registry") -> dict[Any, Any]:

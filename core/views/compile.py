@@ -231,13 +231,16 @@ def clear_cache(env: "Environment") -> None:
 
 def get_view(env: "Environment", model: str, view_type: str,
              view_id: int | None = None) -> CompiledView:
-    """The compiled view of ``model`` and ``view_type`` for ``env``'s user and language."""
+    """The compiled view of ``model`` and ``view_type`` for ``env``'s user and language.
+
+    The object is shared through the cache (no copy per request): treat it as read-only,
+    and call ``.copy()`` first to change it."""
     key = (model, view_type, view_id or 0, groups_key(env), env.lang)
     cache = view_cache(env)
     compiled = cache.get(key)
     if compiled is None:
         compiled = cache[key] = compile_view(env, model, view_type, view_id)
-    return compiled.copy()
+    return compiled
 
 
 def compile_view(env: "Environment", model: str, view_type: str,

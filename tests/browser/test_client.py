@@ -26,7 +26,10 @@ def test_contacts_create_edit_search_archive(page, live_server) -> None:
     shot(page, "client-list")
     page.get_by_role("link", name="New").click()
     page.get_by_label("Name").fill("Boulangerie Ménard")
+    address_type = page.locator("#field-type")
+    assert address_type.is_visible()                  # people have address types
     page.get_by_label("Is a Company").check()
+    assert not address_type.is_visible()              # modifiers react at once
     page.get_by_label("City").fill("Nantes")
     page.get_by_label("Email").fill("contact@menard.example")
     assert audit(page) == []

@@ -53,7 +53,18 @@ class IrUiMenu(Model):
     @api.model
     def visible_tree(self) -> list[dict[str, Any]]:
         """The menus the current user may see, nested and sorted by sequence:
-        ``[{id, name, action_id, web_icon, children: [...]}]``; the roots are the apps."""
+        ``[{id, name, action_id, web_icon, children: [...]}]``; the roots are the apps.
+
+        Cached per group set and language with the security cache (cleared when menus,
+        actions, access rows, rules or memberships change): every page shows it."""
+        groups_key = None if self.env.su else access.user_group_ids(self.env, self.env.uid)
+        cache = access.cache_of(self.env.registry)
+        key = ("menus", groups_key, self.env.lang)
+        if key not in cache:
+            cache[key] = self._visible_tree()
+        return cache[key]
+
+    def _visible_tree(self) -> list[dict[str, Any]]:
         menus = self.sudo().search([])
         rows = menus.read(["name", "parent_id", "sequence", "action", "groups_id",
                            "web_icon"], load="_classic_write")

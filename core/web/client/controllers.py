@@ -17,10 +17,12 @@ from werkzeug.wrappers import Response
 from ...exceptions import AccessError, ConflictError, UserError, ValidationError
 from ...i18n.translate import _
 from ..http import Request, route
-from . import export, values
+from . import export, modifiers, values
 from .search import SearchState, SearchView
 
 PAGE_SIZE = 80
+#: choices listed in a many2one/many2many select; the search box finds the others
+OPTIONS_LIMIT = 40
 
 
 def _action(request: Request, action_id: int) -> Any:
@@ -94,6 +96,7 @@ def list_view(request: Request, action_id: int) -> Response | str:
     domain = list(base_domain) + search.domain(state)
     columns = [node for node in list_arch.arch.iter("field")
                if node.get("invisible") not in ("1", "True") and
+               node.get("column_invisible") not in ("1", "True") and
                node.get("name") in list_arch.fields]
     shown = state.columns
     columns = [c for c in columns if not c.get("optional")
@@ -191,21 +194,24 @@ def _form_data(request: Request, action: Any, record: Any, form: Any,
                errors: dict[str, str], posted: dict[str, Any] | None = None) -> dict[str, Any]:
     env = request.env
     names = list(form.fields)
-    data = record.read(names)[0] if record else {
+    data = record.read([*names, "version"])[0] if record else {
         name: value for name, value in record.default_get(names).items()}
     if posted:
-        data.update(posted)
+        # the user's values, on top of the record's CURRENT version (after a conflict,
+        # saving again is a deliberate choice)
+        data.update({k: v for k, v in posted.items() if k != "version"})
     options = {}
     for name, description in form.fields.items():
         if description["type"] in ("many2one", "many2many") and not description.get("readonly"):
             comodel = env[description["relation"]]
             if comodel._check_access("read", raise_exception=False):
-                options[name] = comodel.name_search("", limit=200)
+                options[name] = comodel.name_search("", limit=OPTIONS_LIMIT)
     history = _history(request, record) if record else []
     return {**_context(request, action), "record": record, "data": data, "arch": form.arch,
             "history": history, "tz": env.context.get("tz") or "UTC",
             "can_create_in": lambda model: env[model]._check_access("create",
                                                                     raise_exception=False),
+            "mods": lambda node: modifiers.state(node, data, env.uid),
             "fields": form.fields, "errors": errors, "options": options,
             "display": values.display, "input_value": values.input_value,
             "can": _rights(env[action.res_model]), "title": (
@@ -223,6 +229,7 @@ def form_view(request: Request, action_id: int, rec_id: int | None = None) -> Re
     if rec_id and not record.exists():
         raise NotFound()
     errors: dict[str, str] = {}
+    conflicts: list[dict[str, Any]] = []
     if request.method == "POST":
         vals, errors = _parse_form(request, form)
         if not errors:
@@ -237,14 +244,38 @@ def form_view(request: Request, action_id: int, rec_id: int | None = None) -> Re
                 return redirect(f"/web/action/{action_id}/{record.id}?menu={menu}", code=303)
             except ConflictError as exc:
                 errors["__all__"] = str(exc)
+                conflicts = _conflicts(request, record, form, vals)
             except ValidationError as exc:
                 errors[exc.field or "__all__"] = str(exc)
             except UserError as exc:
                 errors["__all__"] = str(exc)
-        return request.render("client/form.html", status=422,
+        return request.render("client/form.html", status=422, conflicts=conflicts,
                               **_form_data(request, action, record, form, errors, vals))
-    return request.render("client/form.html", **_form_data(request, action, record, form,
-                                                             errors))
+    return request.render("client/form.html", conflicts=[],
+                          **_form_data(request, action, record, form, errors))
+
+
+def _conflicts(request: Request, record: Any, form: Any,
+               vals: dict[str, Any]) -> list[dict[str, Any]]:
+    """The fields where the saved record now differs from what the user typed: shown
+    side by side, the form then based on the latest version so that saving again
+    deliberately keeps the user's values (and leaving keeps the other user's)."""
+    record.env.cache.invalidate()
+    names = [n for n in vals if n in form.fields]
+    current = record.read(names)[0] if names else {}
+    result = []
+    for name in names:
+        description = form.fields[name]
+        theirs = values.display(current.get(name), description, request.lang)
+        yours_raw = vals[name]
+        if description["type"] == "many2one" and yours_raw:
+            yours_raw = (yours_raw, request.env[description["relation"]].browse(
+                yours_raw).display_name)
+        yours = values.display(yours_raw, description, request.lang)
+        if theirs != yours:
+            result.append({"field": description.get("string") or name, "theirs": theirs,
+                           "yours": yours})
+    return result
 
 
 def _history(request: Request, record: Any) -> list[dict[str, Any]]:

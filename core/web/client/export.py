@@ -22,6 +22,7 @@ def columns_of(view: Any, model: Any) -> list[tuple[str, dict[str, Any]]]:
         name = node.get("name")
         description = view.fields.get(name)
         if description and node.get("invisible") not in ("1", "True") and \
+                node.get("column_invisible") not in ("1", "True") and \
                 model._field_visible(model._fields[name]):
             # the list's own column label, as the user saw it
             result.append((name, {**description,

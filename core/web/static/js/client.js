@@ -84,3 +84,65 @@
     });
   });
 })();
+
+/* modifiers: invisible/required domains re-evaluated as the user edits (see
+ * core/web/client/modifiers.py for the rules, which this mirrors) */
+(function () {
+  "use strict";
+  function plain(value) { return value; }
+  function empty(v) { return v === null || v === false || v === "" || v === 0 || (Array.isArray(v) && !v.length); }
+  function leaf(term, data) {
+    var value = plain(data[term[0]]), op = term[1], expected = term[2];
+    if (expected === false || expected === null) {
+      if (op === "=") { return empty(value); }
+      if (op === "!=") { return !empty(value); }
+    }
+    switch (op) {
+      case "=": return value === expected;
+      case "!=": return value !== expected;
+      case "in": return (expected || []).indexOf(value) >= 0 || (empty(value) && (expected || []).indexOf(false) >= 0);
+      case "not in": return !((expected || []).indexOf(value) >= 0 || (empty(value) && (expected || []).indexOf(false) >= 0));
+      case "<": return value !== null && value !== false && value < expected;
+      case "<=": return value !== null && value !== false && value <= expected;
+      case ">": return value !== null && value !== false && value > expected;
+      case ">=": return value !== null && value !== false && value >= expected;
+    }
+    return false;
+  }
+  function evaluate(domain, data) {
+    var stack = [];
+    for (var i = domain.length - 1; i >= 0; i--) {
+      var item = domain[i];
+      if (item === "!") { stack.push(!stack.pop()); }
+      else if (item === "&" || item === "|") {
+        var left = stack.pop(), right = stack.pop();
+        stack.push(item === "&" ? left && right : left || right);
+      } else { stack.push(leaf(item, data)); }
+    }
+    return stack.every(Boolean);
+  }
+  document.querySelectorAll("form.record-form").forEach(function (form) {
+    function values() {
+      var data = {};
+      form.querySelectorAll("[name]").forEach(function (input) {
+        if (input.name.indexOf("__") >= 0 || input.name === "csrf_token") { return; }
+        if (input.type === "checkbox") { data[input.name] = input.checked; return; }
+        var v = input.value;
+        data[input.name] = v === "" ? false : (input.tagName === "SELECT" && /^\d+$/.test(v) && input.dataset.m2oModel ? parseInt(v, 10) : v);
+      });
+      return data;
+    }
+    function apply() {
+      var data = values();
+      form.querySelectorAll("[data-invisible]").forEach(function (node) {
+        node.hidden = evaluate(JSON.parse(node.dataset.invisible), data);
+      });
+      form.querySelectorAll("[data-required]").forEach(function (node) {
+        var input = node.querySelector("input, select, textarea");
+        if (input) { input.required = evaluate(JSON.parse(node.dataset.required), data); }
+      });
+    }
+    form.addEventListener("change", apply);
+    form.addEventListener("input", apply);
+  });
+})();
