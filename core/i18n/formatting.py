@@ -45,7 +45,7 @@ def date_pattern(lang: str | None) -> str:
     return pattern.replace("yyyy", "y").replace("yy", "y")
 
 
-def _zone(tz: str | dt.tzinfo | None) -> dt.tzinfo:
+def zone(tz: str | dt.tzinfo | None) -> dt.tzinfo:
     if isinstance(tz, dt.tzinfo):
         return tz
     try:
@@ -70,7 +70,7 @@ def format_datetime(value: dt.datetime | None, lang: str | None,
     if not value:
         return ""
     locale = locale_of(lang)
-    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(_zone(tz))
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(zone(tz))
     time = babel_dates.format_time(local, "short", locale=locale)
     day = babel_dates.format_date(local.date(), date_pattern(lang), locale=locale)
     glue = babel_dates.get_datetime_format("short", locale=locale).replace("'", "")
