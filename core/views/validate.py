@@ -27,7 +27,7 @@ MODIFIERS = ("invisible", "readonly", "required", "column_invisible")
 #: attributes (per element) that name a field of the model
 FIELD_ATTRIBUTES = {
     "calendar": ("date_start", "date_stop", "date_delay", "color", "all_day"),
-    "aggregate": ("field",),
+    "aggregate": ("field", "date_field"),
     "progressbar": ("field",),
 }
 _RNG_DIR = Path(__file__).with_name("rng")
