@@ -144,7 +144,7 @@ def test_rules_are_sql_and_cached(env, people) -> None:
     assert counter.count == 1
     assert "member" in counter.statements[0] or "test_order" in counter.statements[0]
     assert len(found) == 3
-    assert ("rules", people["ann"].id, "test.order", "read") in access.cache_of(env.registry)
+    assert ("rules", people["ann"].id, "test.order", "read") in access.cache_of(env)
 
 
 def test_invalid_rule_domains_are_refused(env) -> None:

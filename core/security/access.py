@@ -30,12 +30,20 @@ SECURITY_MODELS = frozenset({"ir.model.access", "ir.rule", "res.groups", "res.us
                              "ir.ui.menu", "ir.actions.act_window"})
 
 
-def cache_of(registry: "Registry") -> dict[Any, Any]:
-    return registry.__dict__.setdefault("security_cache", {})
+def cache_of(env: "Environment") -> dict[Any, Any]:
+    """The security cache: shared by the process, except in a transaction that changed
+    security data, which keeps its own (a rollback must not leave its view behind)."""
+    if env.transaction.__dict__.get("security_changed"):
+        return env.transaction.__dict__.setdefault("security_cache", {})
+    return env.registry.__dict__.setdefault("security_cache", {})
 
 
-def clear_cache(registry: "Registry") -> None:
-    cache_of(registry).clear()
+def clear_cache(env: "Environment") -> None:
+    """Security data changed in this transaction: forget the shared cache and use a
+    private one until the transaction ends."""
+    env.registry.__dict__.setdefault("security_cache", {}).clear()
+    env.transaction.__dict__["security_changed"] = True
+    env.transaction.__dict__["security_cache"] = {}
 
 
 def _table(env: "Environment", name: str) -> sa.Table:
@@ -44,7 +52,7 @@ def _table(env: "Environment", name: str) -> sa.Table:
 
 def user_group_ids(env: "Environment", uid: int) -> frozenset[int]:
     """The user's groups, implied groups included."""
-    cache = cache_of(env.registry)
+    cache = cache_of(env)
     key = ("groups", uid)
     if key not in cache:
         members = _table(env, "res_groups_users_rel")
@@ -64,7 +72,7 @@ def user_group_ids(env: "Environment", uid: int) -> frozenset[int]:
 
 
 def group_id(env: "Environment", xml_id: str) -> int | None:
-    cache = cache_of(env.registry)
+    cache = cache_of(env)
     key = ("xmlid", xml_id)
     if key not in cache:
         found = env(su=True)["ir.model.data"]._xmlid_lookup(xml_id)
@@ -79,7 +87,7 @@ def has_group(env: "Environment", uid: int, xml_id: str) -> bool:
 
 def model_permissions(env: "Environment", uid: int) -> dict[str, frozenset[str]]:
     """``{model: {operations}}`` granted to the user by ``ir.model.access``."""
-    cache = cache_of(env.registry)
+    cache = cache_of(env)
     key = ("access", uid)
     if key not in cache:
         access, models = _table(env, "ir_model_access"), _table(env, "ir_model")
@@ -129,7 +137,7 @@ def access_error(env: "Environment", model: "BaseModel", operation: str) -> Acce
 # -- record rules -------------------------------------------------------------------------
 def rule_domain(env: "Environment", uid: int, model: str, operation: str) -> list:
     """The combined rule domain of ``model`` for the user (``[]``: unrestricted)."""
-    cache = cache_of(env.registry)
+    cache = cache_of(env)
     key = ("rules", uid, model, operation)
     if key in cache:
         return cache[key]

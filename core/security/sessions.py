@@ -67,10 +67,15 @@ def create_session(env: "Environment", uid: int, address: str = "",
     return sid, csrf
 
 
+#: what every request reads of its session, fetched with the lookup (one query)
+_SESSION_FIELDS = ("user_id", "revoked", "expires", "last_seen", "csrf_token")
+
+
 def _find(env: "Environment", sid: Any) -> "BaseModel":
     if not isinstance(sid, str) or not sid:
         return _sessions(env)
-    return _sessions(env).search([("sid_hash", "=", digest(sid))], limit=1)
+    return _sessions(env).search_fetch([("sid_hash", "=", digest(sid))], _SESSION_FIELDS,
+                                       limit=1)
 
 
 def get_session(env: "Environment", sid: str | None) -> "BaseModel | None":

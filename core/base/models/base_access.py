@@ -52,17 +52,17 @@ class Base(AbstractModel):
         if not self.env.su:
             records._check_rules("create")
         if self._name in access.SECURITY_MODELS:
-            access.clear_cache(self.env.registry)
+            access.clear_cache(self.env)
         return records
 
     def write(self, vals: dict[str, Any]) -> bool:
         result = super().write(vals)
         if self._name in access.SECURITY_MODELS:
-            access.clear_cache(self.env.registry)
+            access.clear_cache(self.env)
         return result
 
     def unlink(self) -> bool:
         result = super().unlink()
         if self._name in access.SECURITY_MODELS:
-            access.clear_cache(self.env.registry)
+            access.clear_cache(self.env)
         return result

@@ -18,8 +18,38 @@ class IrConfigParameter(Model):
     _sql_constraints = [("key_unique", "unique(key)", "Each key is set once.")]
 
     def get_param(self, key: str, default: Any = None) -> Any:
-        record = self.sudo().search([("key", "=", key)], limit=1)
-        return record.value if record else default
+        """The value of ``key`` (cached per process until a parameter changes: settings
+        such as session lifetimes are read on every request)."""
+        cache = self._params_cache()
+        if key not in cache:
+            record = self.sudo().search([("key", "=", key)], limit=1)
+            cache[key] = record.value if record else None
+        value = cache[key]
+        return default if value is None else value
+
+    def _params_cache(self) -> dict[str, Any]:
+        """Shared by the process, except in a transaction that changed parameters (its
+        values must not outlive a rollback)."""
+        if self.env.transaction.__dict__.get("params_changed"):
+            return self.env.transaction.__dict__.setdefault("params_cache", {})
+        return self.env.registry.__dict__.setdefault("config_parameters", {})
+
+    def _params_changed(self) -> None:
+        self.env.registry.__dict__.pop("config_parameters", None)
+        self.env.transaction.__dict__["params_changed"] = True
+        self.env.transaction.__dict__["params_cache"] = {}
+
+    def create(self, vals_list: Any) -> Any:
+        self._params_changed()
+        return super().create(vals_list)
+
+    def write(self, vals: dict[str, Any]) -> bool:
+        self._params_changed()
+        return super().write(vals)
+
+    def unlink(self) -> bool:
+        self._params_changed()
+        return super().unlink()
 
     def set_param(self, key: str, value: Any) -> None:
         record = self.sudo().search([("key", "=", key)], limit=1)

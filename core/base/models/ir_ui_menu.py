@@ -58,7 +58,7 @@ class IrUiMenu(Model):
         Cached per group set and language with the security cache (cleared when menus,
         actions, access rows, rules or memberships change): every page shows it."""
         groups_key = None if self.env.su else access.user_group_ids(self.env, self.env.uid)
-        cache = access.cache_of(self.env.registry)
+        cache = access.cache_of(self.env)
         key = ("menus", groups_key, self.env.lang)
         if key not in cache:
             cache[key] = self._visible_tree()

@@ -22,14 +22,25 @@ from .search import SearchState, SearchView
 
 PAGE_SIZE = 80
 #: choices listed in a many2one/many2many select; the search box finds the others
-OPTIONS_LIMIT = 40
+OPTIONS_LIMIT = 20
 
 
 def _action(request: Request, action_id: int) -> Any:
-    action = request.env(su=True)["ir.actions.act_window"].browse(action_id).exists()
-    if not action or action.res_model not in request.env:
+    """The window action, checked against the user's groups; its groups are cached with
+    the security data (cleared when actions or groups change): one query per page."""
+    from ...security.access import cache_of
+    cache = cache_of(request.env)
+    key = ("action", action_id)
+    action = request.env(su=True)["ir.actions.act_window"].browse(action_id)
+    if key not in cache:
+        action = action.exists()
+        if not action:
+            raise NotFound()
+        cache[key] = (action.res_model, frozenset(action.groups_id.ids))
+    res_model, groups = cache[key]
+    if res_model not in request.env:
         raise NotFound()
-    if action.groups_id and not set(action.groups_id.ids) & _user_groups(request):
+    if groups and not groups & _user_groups(request):
         raise AccessError(_("You may not open this menu.", lang=request.lang))
     return action
 
