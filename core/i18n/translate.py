@@ -91,10 +91,6 @@ def _(message: str, *, lang: str | None = None, **params: Any) -> str:
     return text
 
 
-class LazyText(str):
-    """A message translated when rendered; for class-level labels."""
-
-
 def _lt(message: str) -> str:
     """Mark a message for extraction without translating it now."""
     return message

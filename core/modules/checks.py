@@ -109,17 +109,15 @@ def check_csv(path: Path, registry: Any, addon: str, access_models: set[str]
                                          str(path), 1, _near(name, model._fields)))
     if model_name != "ir.model.access":
         return messages
-    groups = {}  # external ids of groups are only known in a database; check their shape
+    model_names = {model_xmlid(n): n for n in registry.models}
     for line, row in enumerate(reader, start=2):
         ref = (row.get("model_id:id") or row.get("model_id/id") or "").strip()
         target = ref.split(".", 1)[1] if "." in ref else ref
-        model_names = {model_xmlid(n): n for n in registry.models}
         if target not in model_names:
             messages.append(CheckMessage("access.E302", f"unknown model '{ref}'", str(path), line,
                                          _near(target, model_names)))
         else:
             access_models.add(target)
-        groups[line] = row.get("group_id:id") or row.get("group_id/id")
     return messages
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Iterator
 
 import sqlalchemy as sa
 
-from ..exceptions import MissingError, UnknownFieldError, ValidationError
+from ..exceptions import MissingError, UnknownFieldError
 from ..i18n.translate import _
 from . import fields
 from .model_read import ReadMixin
@@ -27,8 +27,6 @@ from .read_group import ReadGroupMixin
 if TYPE_CHECKING:
     from .environment import Environment
     from .registry import Registry
-
-PREFETCH_MAX = 1000
 
 
 class BaseModel(ReadMixin, WriteMixin, ReadGroupMixin):
@@ -288,8 +286,6 @@ class BaseModel(ReadMixin, WriteMixin, ReadGroupMixin):
         return MissingError(_("Record does not exist or has been deleted: %(model)s %(ids)s.",
                               model=self._name, ids=sorted(ids)))
 
-    def _validation_error(self, message: str, field: str | None = None) -> ValidationError:
-        return ValidationError(message, field=field)
 
 
 class LazyPrefetch:

@@ -216,6 +216,5 @@ def compute_related(records: "BaseModel", field: "Field") -> None:
                 break
         if value is not None and hasattr(value, "_ids") and field.type == "many2one":
             value = value[:1]
-        record[field.name] if False else None  # keep flake quiet about unused
         records.env.cache.set((field.model_name, field.name), record._ids[0],
                               field.convert_to_cache(value, record))
