@@ -14,22 +14,15 @@ from core.web.app import CSRF_COOKIE, SESSION_COOKIE
 @pytest.fixture(scope="module")
 def web_db(engine_name: str, tmp_path_factory: pytest.TempPathFactory):
     """A committed database of its own (web requests commit), with demo logins."""
-    import os
-    import uuid
-
-    from core.orm.db import create_database, drop_database
-    from core.testing.engines import pg_test_url
-    if engine_name == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.db'}"
-    else:
-        url = pg_test_url(f"comptoir_web_{os.getpid()}_{uuid.uuid4().hex[:6]}")
-        create_database(url)
+        
+    from core.testing.plugin import scratch_database
+    url, drop = scratch_database(engine_name, tmp_path_factory.mktemp("web"),
+                                 "web")
     database = Database(url)
     database.install(["base"], demo=True)
     yield database
     database.engine.dispose()
-    if engine_name == "postgresql":
-        drop_database(url)
+    drop()
 
 
 @pytest.fixture

@@ -5,9 +5,7 @@ on the number of events."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import uuid
 
 import pytest
 from babel import Locale
@@ -48,13 +46,9 @@ def utc(local: str) -> dt.datetime:
 @pytest.fixture(scope="module")
 def cal_db(engine_name, tmp_path_factory, comptoir_available):
     from core.modules.loading import Database
-    from core.orm.db import create_database, drop_database
-    from core.testing.engines import pg_test_url
-    if engine_name == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('calendar') / 'calendar.db'}"
-    else:
-        url = pg_test_url(f"comptoir_cal_{os.getpid()}_{uuid.uuid4().hex[:6]}")
-        create_database(url)
+    from core.testing.plugin import scratch_database
+    url, drop = scratch_database(engine_name, tmp_path_factory.mktemp("calendar"),
+                                 "calendar")
     database = Database(url, available=comptoir_available)
     database.install(["test_kernel"])
     with database.environment() as env:
@@ -79,8 +73,7 @@ def cal_db(engine_name, tmp_path_factory, comptoir_available):
             "action": calendar_action(env, DEADLINES), "span_action": span_action, "admin": admin.id, "reader": reader.id}
     yield database
     database.engine.dispose()
-    if engine_name == "postgresql":
-        drop_database(url)
+    drop()
 
 
 def shown(client, action: int, **args: str) -> set[str]:

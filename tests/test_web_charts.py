@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import uuid
 from html import unescape
 
 import openpyxl
@@ -29,13 +27,9 @@ LAST_MONTH = period_start(TODAY, "month", 1)
 
 @pytest.fixture(scope="module")
 def charts_db(engine_name, tmp_path_factory, comptoir_available):
-    from core.orm.db import create_database, drop_database
-    from core.testing.engines import pg_test_url
-    if engine_name == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('charts') / 'charts.db'}"
-    else:
-        url = pg_test_url(f"comptoir_charts_{os.getpid()}_{uuid.uuid4().hex[:6]}")
-        create_database(url)
+    from core.testing.plugin import scratch_database
+    url, drop = scratch_database(engine_name, tmp_path_factory.mktemp("charts"),
+                                 "charts")
     database = Database(url, available=comptoir_available)
     database.install(["test_kernel"])
     with database.environment() as env:
@@ -59,8 +53,7 @@ def charts_db(engine_name, tmp_path_factory, comptoir_available):
     database.test_ids = ids
     yield database
     database.engine.dispose()
-    if engine_name == "postgresql":
-        drop_database(url)
+    drop()
 
 
 def client_for(database, uid: int) -> tuple[Client, str]:

@@ -2,9 +2,7 @@
 conflicts, and a query count that does not depend on the page size."""
 from __future__ import annotations
 
-import os
 import re
-import uuid
 
 import pytest
 from werkzeug.test import Client
@@ -18,13 +16,9 @@ from core.web.app import SESSION_COOKIE
 
 @pytest.fixture(scope="module")
 def client_db(engine_name, tmp_path_factory, comptoir_available):
-    from core.orm.db import create_database, drop_database
-    from core.testing.engines import pg_test_url
-    if engine_name == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('client') / 'client.db'}"
-    else:
-        url = pg_test_url(f"comptoir_client_{os.getpid()}_{uuid.uuid4().hex[:6]}")
-        create_database(url)
+    from core.testing.plugin import scratch_database
+    url, drop = scratch_database(engine_name, tmp_path_factory.mktemp("client"),
+                                 "client")
     database = Database(url, available=comptoir_available)
     database.install(["test_kernel_ext"])
     with database.environment() as env:
@@ -54,8 +48,7 @@ def client_db(engine_name, tmp_path_factory, comptoir_available):
     database.test_ids = {"action": action, **uids}
     yield database
     database.engine.dispose()
-    if engine_name == "postgresql":
-        drop_database(url)
+    drop()
 
 
 def client_for(database, uid: int) -> tuple[Client, str]:

@@ -4,9 +4,7 @@ and a query count that does not depend on the number of cards."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import uuid
 
 import pytest
 from werkzeug.test import Client
@@ -24,13 +22,9 @@ KANBAN = ('<kanban default_group_by="stage_id" quick_create="1">'
 
 @pytest.fixture(scope="module")
 def kanban_db(engine_name, tmp_path_factory, comptoir_available):
-    from core.orm.db import create_database, drop_database
-    from core.testing.engines import pg_test_url
-    if engine_name == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('kanban') / 'kanban.db'}"
-    else:
-        url = pg_test_url(f"comptoir_kanban_{os.getpid()}_{uuid.uuid4().hex[:6]}")
-        create_database(url)
+    from core.testing.plugin import scratch_database
+    url, drop = scratch_database(engine_name, tmp_path_factory.mktemp("kanban"),
+                                 "kanban")
     database = Database(url, available=comptoir_available)
     database.install(["test_kernel"])
     with database.environment() as env:
@@ -71,8 +65,7 @@ def kanban_db(engine_name, tmp_path_factory, comptoir_available):
                              **{f"stage_{k}": v.id for k, v in stages.items()}}
     yield database
     database.engine.dispose()
-    if engine_name == "postgresql":
-        drop_database(url)
+    drop()
 
 
 def client_for(database, uid: int) -> tuple[Client, str]:

@@ -153,16 +153,22 @@ def env(comptoir_db: Any) -> Iterator[Any]:
             transaction.rollback()
 
 
+def scratch_database(engine_name: str, folder: Any, label: str) -> tuple[str, Any]:
+    """A new empty database for tests that commit: ``(url, drop)``, where ``drop()``
+    removes it (a SQLite file in ``folder``, or a PostgreSQL database)."""
+    from ..orm.db import create_database, drop_database
+    if engine_name == "sqlite":
+        return f"sqlite:///{folder / f'{label}.db'}", lambda: None
+    url = pg_test_url(f"comptoir_{label}_{os.getpid()}_{uuid.uuid4().hex[:8]}")
+    create_database(url)
+    return url, lambda: drop_database(url)
+
+
 @pytest.fixture
 def fresh_db_url(engine_name: str, tmp_path: Any) -> Iterator[str]:
     """An empty database of its own, for tests that commit (install, upgrade...)."""
-    from ..orm.db import create_database, drop_database
-    if engine_name == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    url = pg_test_url(f"comptoir_fresh_{os.getpid()}_{uuid.uuid4().hex[:8]}")
-    create_database(url)
+    url, drop = scratch_database(engine_name, tmp_path, "fresh")
     try:
         yield url
     finally:
-        drop_database(url)
+        drop()
