@@ -14,7 +14,6 @@ from core.web.app import CSRF_COOKIE, SESSION_COOKIE
 @pytest.fixture(scope="module")
 def web_db(engine_name: str, tmp_path_factory: pytest.TempPathFactory):
     """A committed database of its own (web requests commit), with demo logins."""
-        
     from core.testing.plugin import scratch_database
     url, drop = scratch_database(engine_name, tmp_path_factory.mktemp("web"),
                                  "web")
