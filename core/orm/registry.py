@@ -44,8 +44,6 @@ class Registry:
         self._class_addon: dict[type, str] = {}
         self.addons: list[str] = []
         self.add("base", [Base])
-        #: models each addon declared or extended
-        self.addon_models: dict[str, set[str]] = defaultdict(set)
         self.ready = False
 
     # -- declaring -----------------------------------------------------------------
@@ -66,8 +64,6 @@ class Registry:
                 self._order.append(name)
             self._definitions[name].append((addon, cls))
             self._class_addon[cls] = addon
-            if hasattr(self, "addon_models"):
-                self.addon_models[addon].add(name)
         self.ready = False
 
     # -- composing -----------------------------------------------------------------

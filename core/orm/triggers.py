@@ -36,18 +36,23 @@ class Triggers:
         #: (model, many2one name) -> one2many fields using it as inverse
         self.inverse_of: dict[tuple[str, str], list["Field"]] = defaultdict(list)
         self.stored_computes: dict[str, list["Field"]] = defaultdict(list)
+        #: relation table -> many2many fields stored in it (both sides of a relation)
+        self.relation_fields: dict[str, list["Field"]] = defaultdict(list)
 
     # -- building ------------------------------------------------------------------
     def build(self) -> None:
         self.graph.clear()
         self.inverse_of.clear()
         self.stored_computes.clear()
+        self.relation_fields.clear()
         for model in self.registry.models.values():
             if model._abstract:
                 continue
             for field in model._fields.values():
                 if field.type == "one2many":
                     self.inverse_of[(field.comodel_name, field.inverse_name)].append(field)
+                elif field.type == "many2many":
+                    self.relation_fields[field.relation].append(field)
                 if field.compute or field.related:
                     if field.store:
                         self.stored_computes[model._name].append(field)

@@ -180,7 +180,6 @@ def _apply_many2many(records: "BaseModel", field: "Field", comodel: "BaseModel",
 
 def _invalidate_other_side(records: "BaseModel", field: "Field") -> None:
     """The other side of the relation, if declared, is stale now."""
-    for model_cls in records._registry.models.values():
-        for other in model_cls._fields.values():
-            if other.type == "many2many" and other.relation == field.relation and other is not field:
-                records.env.cache.invalidate([(model_cls._name, other.name)])
+    for other in records._registry.triggers.relation_fields.get(field.relation, ()):
+        if other is not field:
+            records.env.cache.invalidate([(other.model_name, other.name)])

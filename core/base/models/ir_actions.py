@@ -76,9 +76,11 @@ class IrActionsActWindow(Model):
         """``[(view id or None, view type)]`` in ``view_mode`` order (``view_id`` is the
         first mode's view), followed by ``(search_view_id, 'search')``."""
         self.ensure_one()
-        views: list[tuple[int | None, str]] = []
-        for mode in self._view_modes():
-            view = self.view_id if self.view_id and self.view_id.type == mode else None
-            views.append((view.id if view else None, mode))
+        views = [(self._view_id_for(mode), mode) for mode in self._view_modes()]
         views.append((self.search_view_id.id or None, "search"))
         return views
+
+    def _view_id_for(self, view_type: str) -> int | None:
+        """The action's own view when it is of this type; None: the model's default."""
+        self.ensure_one()
+        return self.view_id.id if self.view_id and self.view_id.type == view_type else None

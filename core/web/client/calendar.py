@@ -192,7 +192,7 @@ def calendar_view(request: Request, action_id: int) -> Response:
     kinds = {name: d["type"] for name, d in describe.items()}
     views = env["ir.ui.view"]
     compiled = views.get_view(action.res_model, "calendar",
-                              action.view_id.id if action.view_id.type == "calendar" else None)
+                              action._view_id_for("calendar"))
     cal = CalendarArch(compiled, kinds)
     search_arch = views.get_view(action.res_model, "search", action.search_view_id.id or None)
     state = SearchState.from_args(request.args)
@@ -280,7 +280,7 @@ def move_event(request: Request, action_id: int) -> Response:
         kinds = {n: d["type"] for n, d in model.fields_get(attributes=["type"]).items()}
         compiled = env["ir.ui.view"].get_view(
             action.res_model, "calendar",
-            action.view_id.id if action.view_id.type == "calendar" else None)
+            action._view_id_for("calendar"))
         cal = CalendarArch(compiled, kinds)
         record = model.browse(record_id).exists()
         if not record:

@@ -98,7 +98,7 @@ def list_view(request: Request, action_id: int) -> Response | str:
     model = env[action.res_model]
     views = env["ir.ui.view"]
     list_arch = views.get_view(action.res_model, "list",
-                               action.view_id.id if action.view_id.type == "list" else None)
+                               action._view_id_for("list"))
     search_arch = views.get_view(action.res_model, "search", action.search_view_id.id or None)
     state = SearchState.from_args(request.args)
     search = SearchView(search_arch.arch, search_arch.fields, env.uid, env.context.get("tz"),

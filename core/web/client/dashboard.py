@@ -223,7 +223,7 @@ def dashboard_view(request: Request, action_id: int) -> Response | str:
         analysis = Analysis.of(env, action, args)
         view = env["ir.ui.view"].get_view(
             action.res_model, "dashboard",
-            action.view_id.id if action.view_id.type == "dashboard" else None)
+            action._view_id_for("dashboard"))
         blocks = render_nodes(request, analysis, view.arch)
     except ValidationError as exc:
         return error_page(request, action, "client/dashboard.html", str(exc),
@@ -266,7 +266,7 @@ def _item_block(request: Request, item: dict[str, str]) -> dict[str, Any]:
         args = MultiDict(parse_qsl(parts.query, keep_blank_values=True))
         analysis = Analysis.of(request.env, action, args)
         views = request.env["ir.ui.view"]
-        view_id = action.view_id.id if action.view_id.type == match.group(2) else None
+        view_id = action._view_id_for(match.group(2))
         arch = views.get_view(action.res_model, match.group(2), view_id).arch
         if match.group(2) == "graph":
             block["html"] = _fragment(request, "client/graph.html", action, a=analysis,

@@ -249,7 +249,7 @@ def graph_view(request: Request, action_id: int) -> Response | str:
         analysis = Analysis.of(env, action, request.args)
         arch = env["ir.ui.view"].get_view(
             action.res_model, "graph",
-            action.view_id.id if action.view_id.type == "graph" else None).arch
+            action._view_id_for("graph")).arch
         data = graph_data(analysis, arch)
     except ValidationError as exc:
         return _graph_error(request, action, str(exc))

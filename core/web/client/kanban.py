@@ -77,7 +77,7 @@ def _board(request: Request, action_id: int, args: Any = None) -> Board:
     model = env[action.res_model]
     views = env["ir.ui.view"]
     kanban = views.get_view(action.res_model, "kanban",
-                            action.view_id.id if action.view_id.type == "kanban" else None)
+                            action._view_id_for("kanban"))
     search_arch = views.get_view(action.res_model, "search", action.search_view_id.id or None)
     state = SearchState.from_args(request.args if args is None else args)
     described = model.fields_get(attributes=["type", "string", "selection", "relation",

@@ -186,7 +186,7 @@ def pivot_view(request: Request, action_id: int) -> Response | str:
         analysis = Analysis.of(env, action, request.args)
         arch = env["ir.ui.view"].get_view(
             action.res_model, "pivot",
-            action.view_id.id if action.view_id.type == "pivot" else None).arch
+            action._view_id_for("pivot")).arch
         data = pivot_data(analysis, arch)
     except ValidationError as exc:
         from werkzeug.datastructures import MultiDict
