@@ -128,10 +128,10 @@ def list_view(request: Request, action_id: int) -> Response | str:
                               sums={}, display=values.display, can=_rights(model),
                               **_list_extras(request, action, list_arch, shown))
     rows = records.read(names) if records else []
+    summed = [c.get("name") for c in columns if c.get("sum")]
     groups = []
     if state.group_by and state.group_by in model._fields:
-        sum_fields = [c.get("name") for c in columns if c.get("sum")]
-        groups = model.read_group(domain, [f"{n}:sum" for n in sum_fields],
+        groups = model.read_group(domain, [f"{n}:sum" for n in summed],
                                   [state.group_by], lazy=True)
         for group in groups:
             value = group[state.group_by]
@@ -140,10 +140,9 @@ def list_view(request: Request, action_id: int) -> Response | str:
             group["__link"] = state.query(g="", p="", c=[*("|".join(c) for c in
                                                            state.custom), condition])
     sums = {}
-    for column in columns:
-        if column.get("sum") and rows:
-            aggregate = model.read_group(domain, [f"{column.get('name')}:sum"], [])
-            sums[column.get("name")] = aggregate[0].get(column.get("name")) if aggregate else 0
+    if summed and rows:            # every total in one query
+        aggregate = model.read_group(domain, [f"{name}:sum" for name in summed], [])
+        sums = {name: aggregate[0].get(name) if aggregate else 0 for name in summed}
     pages = max(1, -(-total // limit))
     return request.render("client/list.html", **_context(request, action), rows=rows,
                           columns=columns, fields=list_arch.fields, total=total, state=state,
