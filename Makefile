@@ -27,7 +27,8 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/comptoir --db $(DB) db init --all --demo --if-missing
 	$(BIN)/comptoir --db $(DB) addons list
-	@echo "Demo login: admin / admin  —  open http://127.0.0.1:$(PORT)/"
+	@$(BIN)/comptoir --db $(DB) users demo-logins
+	@echo "Open http://127.0.0.1:$(PORT)/"
 	$(BIN)/comptoir --db $(DB) serve --port $(PORT)
 
 test: install .cache/npm/node_modules/axe-core/axe.min.js

@@ -14,7 +14,9 @@ The baseline is what a competent hand-written page costs, with no ORM:
   an SQLAlchemy event listener), replayed verbatim with the same parameters in one
   transaction, each result fetched;
 * the page: the same jinja template through Comptoir's :class:`Templates`, with the
-  context the controller built, its records turned into plain values once.
+  context the controller built, its records turned into plain values once; what the
+  template's global helpers returned (``attachment_panel``: their SQL is replayed with
+  the rest) is given back as is.
 
 Both apps are served with ``werkzeug.serving.make_server`` (single-threaded, HTTP/1.1
 keep-alive) in background threads and driven over real HTTP by one
@@ -57,6 +59,7 @@ from werkzeug.wrappers import Request, Response  # noqa: E402
 from core.modules.loading import Database  # noqa: E402
 from core.orm.db import optimize  # noqa: E402
 from core.security import sessions  # noqa: E402
+from core.web import templates as template_globals  # noqa: E402
 from core.web.app import SESSION_COOKIE, Application  # noqa: E402
 from core.web.templates import Templates  # noqa: E402
 
@@ -134,6 +137,8 @@ class Capture:
     user: Any = None
     csrf: str = ""
     lang: str = "en_US"
+    #: what each template global returned, in call order (plain values)
+    helpers: dict[str, list[Any]] = field(default_factory=dict)
 
 
 def capture(app: Application, sid: str, url: str) -> Capture:
@@ -152,14 +157,26 @@ def capture(app: Application, sid: str, url: str) -> Capture:
         found.user, found.csrf, found.lang = _plain(request.user), request.csrf, request.lang
         return original(request, template, **values)
 
+    def recorder(name: str, helper: Callable) -> Callable:
+        def record(*args: Any, **kwargs: Any) -> Any:
+            result = helper(*args, **kwargs)
+            found.helpers.setdefault(name, []).append(_plain(result))
+            return result
+        return record
+
     client = Client(app)
     client.set_cookie(SESSION_COOKIE, sid, domain="localhost")
     templates.render = render  # type: ignore[method-assign]
+    app.url_map()      # the route modules register their template globals when imported
+    helpers = dict(template_globals.GLOBALS)
+    template_globals.GLOBALS.update({name: recorder(name, helper)
+                                     for name, helper in helpers.items()})
     event.listen(app.database.engine, "before_cursor_execute", on_execute)
     try:
         assert client.get(url).status_code == 200
     finally:
         event.remove(app.database.engine, "before_cursor_execute", on_execute)
+        template_globals.GLOBALS.update(helpers)
         del templates.render
     return found
 
@@ -170,6 +187,7 @@ def _plain(value: Any) -> Any:
         if not value:
             return None
         plain = SimpleNamespace(id=value.id, name=value.sudo().display_name,
+                                _name=value._name, _fields=value._fields,
                                 **{k: getattr(value.sudo(), k) for k in (
                                     "version", "view_mode", "lang", "tz")
                                    if k in value._fields})
@@ -211,9 +229,16 @@ class Baseline:
                 for statement, parameters in page.statements:
                     conn.exec_driver_sql(statement, parameters).fetchall()
             request.user, request.csrf, request.lang = page.user, page.csrf, page.lang
-            response = Response(self.templates.render(request, page.template, **page.context),
-                                mimetype="text/html")
+            replayed = {name: _replay(results) for name, results in page.helpers.items()}
+            response = Response(self.templates.render(request, page.template, **page.context,
+                                                      **replayed), mimetype="text/html")
         return response(environ, start_response)
+
+
+def _replay(results: list[Any]) -> Callable[..., Any]:
+    """A template global giving back what the real one returned, call after call."""
+    answers = iter(results)
+    return lambda *args, **kwargs: next(answers)
 
 
 # --------------------------------------------------------------------------- HTTP

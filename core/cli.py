@@ -279,5 +279,11 @@ main.add_command(serve)
 from .cli_i18n import i18n  # noqa: E402
 main.add_command(i18n)
 
+from .cli_fields import fields  # noqa: E402
+main.add_command(fields)
+
+from .cli_jobs import jobs  # noqa: E402
+main.add_command(jobs)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

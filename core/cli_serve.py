@@ -26,8 +26,12 @@ def make_app(url: str, dev: bool = False) -> Any:
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Processes (more than one needs gunicorn and, in practice, PostgreSQL).")
 @click.option("--dev", is_flag=True, help="Reload on code changes, show template changes.")
+@click.option("--jobs/--no-jobs", "run_jobs", default=True, show_default=True,
+              help="With one worker, run scheduled actions and queued jobs in a background "
+                   "thread (with several, run 'comptoir jobs run' beside them).")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int, dev: bool) -> None:
+def serve(ctx: click.Context, host: str, port: int, workers: int, dev: bool,
+          run_jobs: bool) -> None:
     """Serve the web client and the APIs."""
     from .cli import _database
     database = _database(ctx)
@@ -35,7 +39,13 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, dev: bool) -> 
     click.echo(f"Comptoir serving {database.name} on http://{host}:{port}/ "
                f"({workers} worker{'s' if workers > 1 else ''})")
     if workers == 1:
+        import os
+
         from werkzeug.serving import run_simple
+        # with the reloader, only the child process that serves runs the scheduler
+        if run_jobs and (not dev or os.environ.get("WERKZEUG_RUN_MAIN") == "true"):
+            from .automation import start_background
+            start_background(app.database)
         run_simple(host, port, app, use_reloader=dev, threaded=True, use_debugger=False)
         return
     try:

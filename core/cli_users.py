@@ -174,3 +174,26 @@ def users_list(ctx: click.Context, as_json: bool) -> None:
             "" if row["has_password"] else " [no password]")
         click.echo(f"{row['login']:<{width}}  {row['name']}{flags}  "
                    f"{', '.join(row['groups'])}")
+
+
+@users.command("demo-logins")
+@click.pass_context
+def users_demo_logins(ctx: click.Context) -> None:
+    """The demo accounts still usable with their demo password (the login itself), with
+    their roles: what `make run` prints. Accounts whose password was changed are left
+    out, so this never shows a working password of a real user."""
+    from .security.auth import verify_password
+    with _database(ctx).environment() as env:
+        records = env["res.users"].search([("id", "!=", SUPERUSER_ID)], order="id")
+        names = {g.id: g.name for g in records.mapped("groups_id")}
+        rows = [(user.login, user.name, ", ".join(sorted(
+                    names[g] for g in user.groups_id.ids if g in names)))
+                for user in records
+                if user.password_hash and verify_password(user.password_hash, user.login)]
+    if not rows:
+        click.echo(_("No demo login (demo data not loaded, or every demo password changed)."))
+        return
+    width = max(len(login) for login, _name, _roles in rows)
+    click.echo(_("Demo logins (password = login):"))
+    for login, name, roles in rows:
+        click.echo(f"  {login:<{width}} / {login:<{width}}  {name} — {roles}")

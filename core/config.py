@@ -4,6 +4,7 @@
 ``comptoir.toml``::
 
     db = "postgresql+psycopg://comptoir@localhost/comptoir"
+    data_dir = "/var/lib/comptoir"   # attachments' file store (default: beside the database)
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from .exceptions import ConfigurationError
 
 DEFAULT_DB = "sqlite:///comptoir.db"
 CONFIG_FILE = "comptoir.toml"
-KNOWN_KEYS = {"db"}
+KNOWN_KEYS = {"db", "data_dir"}
 
 
 def load_file(path: Path) -> dict:
@@ -41,3 +42,17 @@ def database_url(cli_value: str | None = None, cwd: Path | None = None) -> str:
         if value:
             return str(value)
     return DEFAULT_DB
+
+
+def data_dir(cwd: Path | None = None) -> Path | None:
+    """Where files live (the attachments' store): ``COMPTOIR_DATA_DIR``, else
+    ``data_dir`` in ``comptoir.toml``, else None (the store then sits beside the database,
+    see :func:`core.filestore.root_for`)."""
+    if os.environ.get("COMPTOIR_DATA_DIR"):
+        return Path(os.environ["COMPTOIR_DATA_DIR"])
+    config = (cwd or Path.cwd()) / CONFIG_FILE
+    if config.is_file():
+        value = load_file(config).get("data_dir")
+        if value:
+            return Path(str(value))
+    return None

@@ -52,6 +52,13 @@ class MissingError(UserError, LookupError):
     code = "missing_record"
 
 
+class SingletonError(UserError, ValueError):
+    """An operation that needs exactly one record got none or several (a ValueError
+    too, as Odoo raises)."""
+
+    code = "expected_singleton"
+
+
 class ConflictError(UserError):
     """A write was based on a stale version of a record (optimistic concurrency)."""
 

@@ -159,3 +159,16 @@ def test_list_text_output(cli_db: Database) -> None:
     line = next(line for line in result.output.splitlines() if line.startswith(login))
     assert "Listed Person" in line and "[no password]" in line
     assert "__system__" not in result.output
+
+
+def test_demo_logins_show_only_accounts_still_on_their_demo_password(cli_db: Database) -> None:
+    demo, changed = login_name(), login_name()
+    for login in (demo, changed):
+        assert run(cli_db, "create", login, "--name", f"Demo {login}",
+                   "--password-stdin", input=f"{login}\n").exit_code == 0
+    assert run(cli_db, "passwd", changed, "--password-stdin",
+               input="a much better secret 42\n").exit_code == 0
+    shown = run(cli_db, "demo-logins")
+    assert shown.exit_code == 0, shown.output
+    assert f"{demo} / {demo}" in shown.output and f"Demo {demo}" in shown.output
+    assert changed not in shown.output

@@ -172,6 +172,45 @@ def test_hook_comptoir_checks() -> None:
     )
 
 
+def test_hook_comptoir_field_usages() -> None:
+    @hookimpl
+    def comptoir_field_usages(env: Any, model: str, field: str) -> list[str]:
+        return [f"Workflow 'Tickets' ({model}.{field})"] if field == "x_state" else []
+
+    workflows = addon_module("addons.workflows", comptoir_field_usages=comptoir_field_usages)
+    pm = make_plugin_manager([workflows, addon_module("addons.silent")])
+
+    found = pm.hook.comptoir_field_usages(env=None, model="helpdesk.ticket", field="x_state")
+    assert [line for batch in found for line in batch] == [
+        "Workflow 'Tickets' (helpdesk.ticket.x_state)"]
+    unused = pm.hook.comptoir_field_usages(env=None, model="helpdesk.ticket", field="x_other")
+    assert [line for batch in unused for line in batch] == []
+
+
+def test_hook_comptoir_notification_channels() -> None:
+    from core.mail import Delivery, NotificationChannel, channels_of
+
+    sent: list[Delivery] = []
+    pigeon = NotificationChannel("pigeon", "Carrier pigeon", sent.append)
+
+    @hookimpl
+    def comptoir_notification_channels() -> list[NotificationChannel]:
+        return [pigeon]
+
+    loft = addon_module("addons.loft", comptoir_notification_channels=comptoir_notification_channels)
+    registry = types.SimpleNamespace(pm=make_plugin_manager([loft]))
+    assert channels_of(registry) == {"pigeon": pigeon}
+    assert channels_of(registry) is channels_of(registry)  # built once per registry
+
+    @hookimpl
+    def clashing() -> list[NotificationChannel]:
+        return [NotificationChannel("email", "Another e-mail", sent.append)]
+
+    rogue = addon_module("addons.rogue", comptoir_notification_channels=clashing)
+    with pytest.raises(ConfigurationError, match="'email'"):
+        channels_of(types.SimpleNamespace(pm=make_plugin_manager([rogue])))
+
+
 # --- misuse ------------------------------------------------------------------------------
 
 
@@ -258,3 +297,57 @@ def test_each_call_builds_an_independent_manager() -> None:
     second = make_plugin_manager()
     assert first is not second
     assert second.get_plugin("addons.crm") is None
+
+
+def test_hook_comptoir_automation_actions() -> None:
+    from core.automation import AutomationAction, action_kinds
+
+    def escalate(run: Any) -> None: ...
+
+    escalation = AutomationAction("helpdesk_escalate", "Escalate", escalate)
+
+    @hookimpl
+    def comptoir_automation_actions() -> list[AutomationAction]:
+        return [escalation]
+
+    helpdesk = addon_module("addons.helpdesk",
+                            comptoir_automation_actions=comptoir_automation_actions)
+    pm = make_plugin_manager([helpdesk])
+    kinds = action_kinds(types.SimpleNamespace(pm=pm))
+    assert kinds["helpdesk_escalate"] is escalation
+    assert list(kinds)[:3] == ["set_values", "assign", "webhook"]   # the kernel's come first
+
+    @hookimpl
+    def clashing() -> list[AutomationAction]:
+        return [AutomationAction("webhook", "Mine", escalate)]
+
+    clash = make_plugin_manager([addon_module("addons.rma", comptoir_automation_actions=clashing)])
+    with pytest.raises(ConfigurationError, match="two automation actions have the key 'webhook'"):
+        action_kinds(types.SimpleNamespace(pm=clash))
+
+
+def test_hook_comptoir_assignment_strategies() -> None:
+    from core.automation import AssignmentStrategy, strategies_of
+
+    def by_seniority(context: Any) -> dict[int, int]:
+        return {}
+
+    senior = AssignmentStrategy("senior_first", "Most senior first", by_seniority)
+
+    @hookimpl
+    def comptoir_assignment_strategies() -> list[AssignmentStrategy]:
+        return [senior]
+
+    module = addon_module("addons.crm",
+                          comptoir_assignment_strategies=comptoir_assignment_strategies)
+    strategies = strategies_of(types.SimpleNamespace(pm=make_plugin_manager([module])))
+    assert strategies["senior_first"] is senior
+    assert {"round_robin", "load", "field_match"} <= set(strategies)
+
+    @hookimpl
+    def not_a_strategy() -> list[Any]:
+        return ["round_robin"]
+
+    bad = addon_module("addons.bad", comptoir_assignment_strategies=not_a_strategy)
+    with pytest.raises(ConfigurationError, match="not an AssignmentStrategy"):
+        strategies_of(types.SimpleNamespace(pm=make_plugin_manager([bad])))

@@ -237,3 +237,14 @@ def test_bad_numbers_are_refused_clearly(lang: str, text: str) -> None:
         fmt.parse_number(text, lang)
     assert text in str(caught.value)
     assert fmt.format_number(1234.56, lang, 2) in str(caught.value)  # an example to follow
+
+
+def test_previous_text_of_fuzzy_entries_does_not_pile_up(tmp_path) -> None:
+    from core.i18n.extract import read_catalog, render
+    po = tmp_path / "fr.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                  '#, fuzzy\n#| msgid "Old text"\nmsgid "New text"\nmsgstr "Ancien texte"\n',
+                  encoding="utf-8")
+    for _round in range(2):
+        po.write_bytes(render(read_catalog(po, "fr_FR")))
+    assert "# |" not in po.read_text(encoding="utf-8")

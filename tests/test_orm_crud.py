@@ -284,3 +284,26 @@ def test_mixin_fields_and_methods(env):
     assert "note" in env["test.mixin"]._fields
     assert env["test.mixin"].mixin_method() == "mixin"
     assert not hasattr(env["test.tag"], "mixin_method")
+
+
+def test_copy_leaves_out_fields_the_user_may_not_read(env):
+    group_user = env.ref("base.group_user")
+    user = env["res.users"].create({"name": "Copier", "login": "copier",
+                                    "groups_id": [(6, 0, [group_user.id])]})
+    order = make_order(env, name="with secret", internal_note="managers only",
+                       user_id=user.id)
+    copy = order.with_user(user).copy()
+    assert copy.name == "with secret (copy)"
+    assert copy.sudo().internal_note in (None, False, "")
+
+
+def test_a_value_the_column_cannot_hold_is_a_validation_error(env):
+    with pytest.raises(ValidationError, match="too large"):
+        make_order(env, name="huge", quantity=10**30)
+    # what only the database knows (a number past the column's precision) is typed too
+    from core.orm.integrity import IntegrityGuard
+    import sqlalchemy as sa
+    order = make_order(env, name="guarded")
+    with pytest.raises(ValidationError, match="does not fit"):
+        with IntegrityGuard(order):
+            raise sa.exc.DataError("INSERT", {}, Exception("numeric field overflow"))

@@ -7,7 +7,7 @@ from itertools import count
 
 import pytest
 
-from core.exceptions import ValidationError
+from core.exceptions import SingletonError, UserError, ValidationError
 
 _names = count(1)
 
@@ -179,8 +179,11 @@ def test_exists_and_ensure_one(env):
     assert not ghost.exists()
     assert a.ensure_one() is a
     for bad in (a | b, env["test.tag"]):
-        with pytest.raises(ValueError, match="singleton"):
+        with pytest.raises(ValueError, match="Expected one"):   # a typed SingletonError
             bad.ensure_one()
+    with pytest.raises(SingletonError) as raised:
+        (a | b).ensure_one()
+    assert raised.value.code == "expected_singleton" and isinstance(raised.value, UserError)
 
 
 def test_filtered_mapped_sorted(env):

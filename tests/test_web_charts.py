@@ -11,14 +11,11 @@ from html import unescape
 import openpyxl
 import pytest
 from lxml import etree
-from werkzeug.test import Client
 
 from core.modules.loading import Database
-from core.security import sessions
 from core.testing import count_queries
-from core.web import Application
-from core.web.app import SESSION_COOKIE
 from core.web.client.dashboard import period_start
+from core.testing.web import client_for
 
 TODAY = dt.date.today()
 THIS_MONTH = TODAY.replace(day=1)
@@ -54,14 +51,6 @@ def charts_db(engine_name, tmp_path_factory, comptoir_available):
     yield database
     database.engine.dispose()
     drop()
-
-
-def client_for(database, uid: int) -> tuple[Client, str]:
-    with database.environment() as env:
-        sid, csrf = sessions.create_session(env, uid)
-    client = Client(Application(database))
-    client.set_cookie(SESSION_COOKIE, sid)
-    return client, csrf
 
 
 def expected(database, uid: int, group: str, measure: str = "quantity") -> dict:

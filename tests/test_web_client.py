@@ -5,13 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from werkzeug.test import Client
 
 from core.modules.loading import Database
-from core.security import sessions
 from core.testing import count_queries
-from core.web import Application
-from core.web.app import SESSION_COOKIE
+from core.testing.web import client_for
 
 
 @pytest.fixture(scope="module")
@@ -49,14 +46,6 @@ def client_db(engine_name, tmp_path_factory, comptoir_available):
     yield database
     database.engine.dispose()
     drop()
-
-
-def client_for(database, uid: int) -> tuple[Client, str]:
-    with database.environment() as env:
-        sid, csrf = sessions.create_session(env, uid)
-    client = Client(Application(database))
-    client.set_cookie(SESSION_COOKIE, sid)
-    return client, csrf
 
 
 def test_list_page_query_count_does_not_grow_with_the_page(client_db) -> None:

@@ -7,13 +7,10 @@ import json
 import re
 
 import pytest
-from werkzeug.test import Client
 
 from core.modules.loading import Database
-from core.security import sessions
 from core.testing import count_queries
-from core.web import Application
-from core.web.app import SESSION_COOKIE
+from core.testing.web import client_for
 
 KANBAN = ('<kanban default_group_by="stage_id" quick_create="1">'
           '<field name="name" class="title"/><field name="partner_id"/>'
@@ -66,14 +63,6 @@ def kanban_db(engine_name, tmp_path_factory, comptoir_available):
     yield database
     database.engine.dispose()
     drop()
-
-
-def client_for(database, uid: int) -> tuple[Client, str]:
-    with database.environment() as env:
-        sid, csrf = sessions.create_session(env, uid)
-    client = Client(Application(database))
-    client.set_cookie(SESSION_COOKIE, sid)
-    return client, csrf
 
 
 def columns_of(body: str) -> list[tuple[str, str, int]]:
@@ -248,3 +237,23 @@ def test_more_link_when_a_column_is_full(kanban_db, monkeypatch) -> None:
     body = client.get(f"/web/action/{ids['action']}/kanban").get_data(as_text=True)
     assert "4 more" in body
     assert f"c=stage_id%7C%3D%7C{ids['stage_new']}" in body
+
+
+def test_a_menu_opens_its_action_on_the_first_view_and_create_0_hides_new(kanban_db):
+    ids = kanban_db.test_ids
+    with kanban_db.environment() as env:
+        menu = env["ir.ui.menu"].create({"name": "Pipeline (tests)", "action": ids["action"]})
+        frozen = env["ir.ui.view"].create({
+            "name": "orders kanban: no create", "model": "test.order", "mode": "primary",
+            "priority": 99, "arch": KANBAN.replace("<kanban ", '<kanban create="0" ', 1)})
+        frozen_action = env["ir.actions.act_window"].create({
+            "name": "Frozen", "res_model": "test.order", "view_mode": "kanban",
+            "view_id": frozen.id}).id
+    client, _csrf = client_for(kanban_db, ids["admin"])
+    opened = client.get(f"/web/menu/{menu.id}")
+    assert opened.status_code == 302
+    assert f"/web/action/{ids['action']}/kanban?menu=" in opened.headers["Location"]
+    board = client.get(f"/web/action/{ids['action']}/kanban").get_data(as_text=True)
+    assert f"/web/action/{ids['action']}/new" in board
+    frozen_board = client.get(f"/web/action/{frozen_action}/kanban").get_data(as_text=True)
+    assert f"/web/action/{frozen_action}/new" not in frozen_board

@@ -26,3 +26,18 @@ def test_booleans_and_domains() -> None:
     assert not modifiers.evaluate([("missing", ">", 1)], data)
     required = modifiers.state(node(required="[('state', '=', 'draft')]"), data)
     assert required["required"] is True
+
+
+def test_readonly_domains_and_uid_are_evaluated_per_user() -> None:
+    data = {"state": "done", "user_id": (7, "Rep")}
+    readonly = modifiers.state(node(readonly="[('state', '=', 'done')]"), data)
+    assert readonly["readonly"] is True
+    assert readonly["readonly_json"] == '[["state", "=", "done"]]'
+    mine = "[('user_id', '=', uid)]"
+    assert modifiers.state(node(invisible=mine), data, uid=7)["invisible"] is True
+    assert modifiers.state(node(invisible=mine), data, uid=8)["invisible"] is False
+    assert modifiers.as_json(mine, uid=8) == '[["user_id", "=", 8]]'
+    # parsed once per text: the same (read-only) domain object comes back
+    assert modifiers.parse("[('state', '=', 'done')]") is \
+        modifiers.parse("[('state', '=', 'done')]")
+    assert modifiers.parse("0") is False and modifiers.parse(None) is False

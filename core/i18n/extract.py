@@ -40,8 +40,8 @@ SKIPPED_FOLDERS = frozenset({"tests", "__pycache__", "static", "node_modules"})
 #: where a field class takes its label positionally (``core.orm.fields`` signatures)
 FIELD_STRING_POSITION = {
     "Char": 0, "Text": 0, "Html": 0, "Integer": 0, "Float": 0, "Monetary": 0, "Boolean": 0,
-    "Date": 0, "Datetime": 0, "Binary": 0, "Json": 0, "Selection": 1, "Reference": 1,
-    "Many2one": 1, "One2many": 2, "Many2many": 4,
+    "Date": 0, "Datetime": 0, "Binary": 0, "Image": 0, "Json": 0, "Selection": 1,
+    "Reference": 1, "Many2one": 1, "One2many": 2, "Many2many": 4,
 }
 SELECTION_FIELDS = frozenset({"Selection", "Reference"})
 PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrs]")
@@ -286,7 +286,12 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
 def read_catalog(path: Path, lang: str | None = None) -> Catalog:
     with path.open("rb") as handle:
-        return read_po(handle, locale=lang)
+        catalog = read_po(handle, locale=lang)
+    for message in catalog:
+        # babel reads a fuzzy entry's "#| msgid" (its previous text) back as a translator
+        # comment and would write it again as "# | msgid" forever: drop those
+        message.user_comments = [c for c in message.user_comments if not c.startswith("| ")]
+    return catalog
 
 
 def write_template(scope: Scope) -> tuple[int, bool]:

@@ -15,8 +15,8 @@ XML (validated with ``data.rng``)::
                 sequence="10" groups="base.group_system"/>
     </comptoir>
 
-CSV: the file name is the model (``res.country.csv``; ``access.csv`` is
-``ir.model.access``), column ``id`` the external id, ``field:id`` (or ``field/id``) an
+CSV: the file name is the model (``res.country.csv``; ``access.csv`` and ``access_*.csv``
+are ``ir.model.access``, so an addon may keep one access file per area), column ``id`` the external id, ``field:id`` (or ``field/id``) an
 external id reference.
 
 On upgrade a record is updated field by field: a field whose value still equals what the
@@ -237,7 +237,8 @@ class DataLoader:
         method(*args)
 
     def load_csv(self, path: Path) -> None:
-        model_name = CSV_MODEL_ALIASES.get(path.stem, path.stem)
+        stem = "access" if path.stem.startswith("access_") else path.stem
+        model_name = CSV_MODEL_ALIASES.get(stem, stem)
         if model_name not in self.env:
             raise DataFileError(f"{path}: the file name must be a model name "
                                 f"('{model_name}' is not a model)")

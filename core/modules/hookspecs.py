@@ -16,6 +16,8 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
+    from core.automation import AssignmentStrategy, AutomationAction
+    from core.mail import NotificationChannel
     from core.orm import Environment, Registry
 
 __all__ = ["PROJECT_NAME", "CheckMessage", "hookimpl", "hookspec"]
@@ -116,6 +118,23 @@ def comptoir_pre_uninstall(env: Environment, addon: str) -> None:
     """
 
 
+# --- Custom fields: before an admin removes one --------------------------------------------
+
+
+@hookspec
+def comptoir_field_usages(env: Environment, model: str, field: str) -> list[str]:
+    """Return where the addon uses the field ``field`` of the model ``model``.
+
+    Called before a custom field is removed (admin screen, ``comptoir fields remove``,
+    ``unlink`` of its ``ir.model.fields`` row), for every installed addon, inside the
+    transaction doing the removal. ``env`` is a superuser environment. Returns a list of
+    short translated lines, one per record using the field (``"Workflow 'Tickets'"``), or
+    an empty list. The lists of all addons are concatenated with the kernel's own findings
+    (views, record rules, saved searches, actions); any line refuses the removal and is
+    shown to the admin. Not firstresult.
+    """
+
+
 # --- Checks: when ``comptoir check`` (or start-up validation) runs -------------------------
 
 
@@ -128,4 +147,78 @@ def comptoir_checks(registry: Registry) -> list[CheckMessage]:
     database). Returns a list of ``CheckMessage`` (an empty list when all is well); the lists
     of all addons are concatenated with the kernel's own checks, so every problem is reported
     at once. Not firstresult.
+    """
+
+
+# --- Automation: when a registry's catalogues of actions and strategies are built ----------
+
+
+@hookspec
+def comptoir_automation_actions() -> list[AutomationAction]:
+    """Return the action kinds an addon adds to automation rules and workflow transitions.
+
+    Called once per registry, the first time the catalogue of action kinds is needed (an
+    action runs, or the action form lists the kinds), for every installed addon. Takes no
+    arguments. Returns a list of ``core.automation.AutomationAction`` (``key``, ``label``,
+    ``run(action_run)``, ``help``); ``run`` receives a ``core.automation.ActionRun``
+    (superuser ``env`` keeping the triggering user's ``uid``, ``records``, the ``action``
+    row with its ``params``, ``trigger``, ``message``) and raises to report a failure.
+    The lists of all addons are concatenated with the kernel's kinds (``set_values``,
+    ``assign``, ``webhook``); two kinds with the same key are a configuration error.
+    Not firstresult.
+    """
+
+
+@hookspec
+def comptoir_assignment_strategies() -> list[AssignmentStrategy]:
+    """Return the assignment strategies an addon adds (who gets each record).
+
+    Called once per registry, the first time the catalogue of strategies is needed
+    (``core.automation.assign`` runs, or the action form lists the strategies), for every
+    installed addon. Takes no arguments. Returns a list of
+    ``core.automation.AssignmentStrategy`` (``key``, ``label``, ``choose(context)``);
+    ``choose`` receives a ``core.automation.AssignmentContext`` (``records``,
+    ``candidates``, ``field``, ``key``, ``options``) and returns ``{record id: user id or
+    False}``. The lists of all addons are concatenated with the kernel's strategies
+    (``round_robin``, ``load``, ``field_match``); two strategies with the same key are a
+    configuration error. Not firstresult.
+    """
+
+
+# --- Notifications: when a registry's catalogue of notification channels is built --------
+
+
+@hookspec
+def comptoir_notification_channels() -> list[NotificationChannel]:
+    """Return the notification channels an addon adds beside the inbox and e-mail.
+
+    Called once per registry, the first time the catalogue of channels is needed (a
+    message notifies its recipients, or the inbox lists the channels a user may opt in
+    to), for every installed addon. Takes no arguments. Returns a list of
+    ``core.mail.NotificationChannel`` (``key``, ``label``, ``send(delivery)``,
+    ``available(env)``, ``help``); ``send`` receives a ``core.mail.Delivery``
+    (superuser ``env``, ``notification``, ``partner``, ``message``, ``subject``,
+    ``text``, ``url``) and raises to report a failure; ``available`` says whether the
+    channel is configured in a database. The lists of all addons are concatenated; two
+    channels with the same key, or the key ``inbox`` or ``email``, are a configuration
+    error. Not firstresult.
+    """
+
+
+# --- Merging records: after references were rewired, before the duplicates go ------------
+
+
+@hookspec
+def comptoir_merge_records(env: Environment, model: str, source_ids: list[int],
+                           target_id: int) -> None:
+    """Move what an addon keeps *beside* records of ``model`` from the duplicates
+    ``source_ids`` to the kept record ``target_id``.
+
+    Called by the kernel's merge (``core.merge``) for every installed addon, inside the
+    merging transaction, after every many2one / many2many / reference column pointing at
+    a duplicate (found through the metadata, custom fields included) was rewired to the
+    kept record, and before the duplicates are archived or deleted. It is for links the
+    metadata cannot see: records pointing with a ``(res_model, res_id)`` pair (messages,
+    followers, activities, attachments) or an addon's own tables. ``env`` is a superuser
+    environment. Returns nothing; raising refuses the merge. Not firstresult.
     """

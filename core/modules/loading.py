@@ -21,8 +21,10 @@ import sqlalchemy as sa
 from ..exceptions import UserError
 from ..i18n.translate import _, load_kernel_catalogs, load_po_folder
 from ..orm import SUPERUSER_ID, BaseModel, Environment, Registry
+from ..orm import signals
 from ..orm.db import make_engine, optimize
 from ..orm.schema import drop_columns, drop_tables, sync_schema
+from .custom_fields import changed_in as custom_fields_changed, load_custom_fields
 from .data import DataLoader
 from .discovery import discover_addons
 from .graph import dependents, resolve_order, sort_installed
@@ -62,8 +64,10 @@ def addon_model_classes(module_name: str) -> list[type]:
     return classes
 
 
-def build_registry(available: Mapping[str, Manifest], addons: Iterable[str]) -> Registry:
-    """Compose the registry of these addons (given in dependency order)."""
+def build_registry(available: Mapping[str, Manifest], addons: Iterable[str],
+                   conn: sa.Connection | None = None) -> Registry:
+    """Compose the registry of these addons (given in dependency order); with ``conn``,
+    the database's custom fields too (as that connection's transaction sees them)."""
     registry = Registry()
     modules = []
     load_kernel_catalogs()
@@ -72,6 +76,8 @@ def build_registry(available: Mapping[str, Manifest], addons: Iterable[str]) -> 
         modules.append(importlib.import_module(manifest.module))
         registry.add(name, addon_model_classes(manifest.module))
         load_po_folder(manifest.path / "i18n")
+    if conn is not None:
+        load_custom_fields(registry, conn)
     registry.setup()
     registry.pm = make_plugin_manager(modules)  # type: ignore[attr-defined]
     registry.manifests = {n: available[n] for n in addons}  # type: ignore[attr-defined]
@@ -120,20 +126,38 @@ class Database:
     @property
     def registry(self) -> Registry:
         if self._registry is None:
-            installed = self.installed()
-            if not installed:
-                raise UserError(_("The database is not initialised: run 'comptoir db init'."))
-            self._registry = build_registry(self.available,
-                                            sort_installed(self.available, installed))
+            with self.engine.begin() as conn:
+                installed = self.installed(conn)
+                if not installed:
+                    raise UserError(_("The database is not initialised: run "
+                                      "'comptoir db init'."))
+                signals.ensure(conn)  # databases made before the counters existed
+                current = signals.versions(conn)  # read first: a change meanwhile rebuilds
+                registry = build_registry(self.available,
+                                          sort_installed(self.available, installed), conn)
+            signals.mark_seen(registry, current)
+            self._registry = registry
         return self._registry
+
+    def check_signals(self, conn: sa.Connection) -> None:
+        """At the start of a request: drop caches another worker invalidated, forget the
+        registry when the models changed (it is rebuilt on next use). One small query."""
+        if self._registry is None:
+            return
+        if signals.stale(self._registry, signals.versions(conn)) == "registry":
+            self._registry = None
+
+    def _installed_registry(self, registry: Registry, conn: sa.Connection) -> None:
+        """After install, upgrade or uninstall: every other worker rebuilds its registry."""
+        signals.mark_seen(registry, signals.bump_registry(conn))
 
     @contextmanager
     def environment(self, uid: int = SUPERUSER_ID, context: dict | None = None
                     ) -> Iterator[Environment]:
         """An environment in a transaction committed at the end (rolled back on error)."""
-        registry = self.registry
         with self.engine.begin() as conn:
-            yield Environment(registry, conn, uid=uid, context=context or {})
+            self.check_signals(conn)
+            yield Environment(self.registry, conn, uid=uid, context=context or {})
 
     # -- install -------------------------------------------------------------------
     def install(self, names: Iterable[str], demo: bool = False,
@@ -151,7 +175,7 @@ class Database:
             if not new:
                 return []
             order = sort_installed(self.available, [*installed, *new])
-            registry = build_registry(self.available, order)
+            registry = build_registry(self.available, order, conn)
             progress("schema", "synchronising tables")
             sync_schema(conn, registry.metadata)
             env = Environment(registry, conn)
@@ -169,6 +193,10 @@ class Database:
                                manifest.module, env=env, addon=addon)
                 env.flush()
             optimize(conn)
+            self._installed_registry(registry, conn)
+            if custom_fields_changed(env):  # data files added custom fields: rebuild
+                registry = build_registry(self.available, order, conn)
+                signals.mark_seen(registry, signals.versions(conn))
         self._registry = registry
         return new
 
@@ -213,7 +241,7 @@ class Database:
             targets = [n for n in order if n in wanted]
             for addon in targets:
                 run_migrations(conn, self.available[addon], installed[addon], "pre")
-            registry = build_registry(self.available, order)
+            registry = build_registry(self.available, order, conn)
             progress("schema", "synchronising tables")
             sync_schema(conn, registry.metadata)
             env = Environment(registry, conn)
@@ -230,6 +258,10 @@ class Database:
                                from_version=installed[addon])
                 env.flush()
             optimize(conn)
+            self._installed_registry(registry, conn)
+            if custom_fields_changed(env):  # data files added custom fields: rebuild
+                registry = build_registry(self.available, order, conn)
+                signals.mark_seen(registry, signals.versions(conn))
         self._registry = registry
         return targets
 
@@ -270,7 +302,8 @@ class Database:
                               blockers=", ".join(blockers)))
         old = self.registry
         remaining = [n for n in sort_installed(self.available, installed) if n not in names]
-        new = build_registry(self.available, remaining)
+        with self.engine.connect() as conn:  # custom fields stay, unless on what goes
+            new = build_registry(self.available, remaining, conn)
         tables = [t for t in old.metadata.tables if t not in new.metadata.tables]
         columns = {t: [c for c in old.metadata.tables[t].c.keys()
                        if c not in new.metadata.tables[t].c]
@@ -318,6 +351,7 @@ class Database:
             modules = new_env["ir.module.module"]
             modules.search([("name", "in", plan["addons"])]).write(
                 {"state": "uninstalled", "latest_version": False, "demo": False})
+            self._installed_registry(plan["registry"], conn)
         self._registry = plan["registry"]
         return plan["addons"]
 

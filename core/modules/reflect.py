@@ -3,6 +3,8 @@
 Metadata readable as records lets admins browse models and fields, lets access rules
 refer to models by external id (``base.model_res_partner``) and is where custom fields
 live. Batched: a constant number of queries per addon, whatever its number of fields.
+Custom fields go the other way (rows to fields, :mod:`core.modules.custom_fields`): their
+rows are never rewritten here.
 """
 from __future__ import annotations
 
@@ -53,6 +55,9 @@ def reflect_models(env: "Environment", registry: "Registry", addons: Iterable[st
     for name in names:
         model = registry.models[name]
         for field in model._fields.values():
+            if getattr(field, "manual", False):
+                current.pop((name, field.name), None)
+                continue  # custom fields: the row is the source, the field its copy
             values = {
                 "name": field.name, "model": name, "model_id": existing[name].id,
                 "field_description": field.string or field.name, "ttype": field.type,
@@ -62,7 +67,7 @@ def reflect_models(env: "Environment", registry: "Registry", addons: Iterable[st
                 "store": bool(field.store), "index": bool(field.index),
                 "translate": bool(field.translate), "groups": field.groups or False,
                 "help": field.help or False, "modules": ", ".join(field.addons) or False,
-                "state": "manual" if field.name.startswith("x_") else "base",
+                "state": "base",
             }
             record = current.pop((name, field.name), None)
             if record is None:

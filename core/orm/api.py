@@ -1,4 +1,4 @@
-"""Method decorators: ``depends``, ``constrains``, ``onchange``, ``model``.
+"""Method decorators: ``depends``, ``constrains``, ``onchange``, ``model``, ``private``.
 
 They only annotate functions; the registry reads the annotations when it composes a
 model class, so a misspelled field name is reported at start-up (``comptoir check``).
@@ -38,4 +38,14 @@ def onchange(*names: str) -> Callable[[F], F]:
 def model(func: F) -> F:
     """A method that works on the model, not on records (callable with no ids)."""
     func._api_model = True  # type: ignore[attr-defined]
+    return func
+
+
+def private(func: F) -> F:
+    """A method the external APIs (REST, XML-RPC, JSON-RPC) never call, whatever its name.
+
+    Remote callers reach a model's methods by name: names starting with ``_`` are private
+    already; mark with ``@api.private`` the others that only server code may call (an
+    override of a private method stays private)."""
+    func._api_private = True  # type: ignore[attr-defined]
     return func

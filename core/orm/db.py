@@ -367,10 +367,12 @@ def dialect_name(conn_or_engine: Engine | Connection | Dialect | Any) -> str:
 def ids_in(column: ColumnElement[Any], ids: Sequence[int], dialect: str) -> ColumnElement[bool]:
     """``column IN ids`` as ONE bind parameter, whatever the number of ids.
 
-    PostgreSQL: ``column = ANY(:ids)`` with an integer array; SQLite:
+    One id: ``column = :id``. PostgreSQL: ``column = ANY(:ids)`` with an integer array; SQLite:
     ``column IN (SELECT value FROM json_each(:ids))`` with the ids JSON-encoded.
     """
     values = [int(i) for i in ids]
+    if len(values) == 1:  # the most frequent case (one record's page) in its simplest form
+        return column == sa.literal(values[0], type_=sa.Integer)
     if dialect == "postgresql":
         array = sa.literal(values, type_=postgresql.ARRAY(sa.Integer))
         return column == sa.any_(array)

@@ -353,32 +353,42 @@ class DomainCompiler:
 
     def _value(self, field: Any, value: Any) -> Any:
         """``value`` converted for comparison with ``field``'s column."""
-        return check_bound(self._convert(field, value))
+        return comparable_value(self.model, field, value)
 
-    def _convert(self, field: Any, value: Any) -> Any:
-        from .models import BaseModel
-        if field.name == "id" or field.type in ("many2one", "integer"):
-            if isinstance(value, BaseModel):
-                return value.id
-            if isinstance(value, bool) and field.type != "integer":
-                raise DomainError(_("Invalid value %(value)r for '%(field)s'.",
-                                    value=value, field=field.name))
-        if field.type in ("selection", "reference"):
-            return str(value)
-        if field.type in ("char", "text", "html"):
-            return str(value)
+
+
+def comparable_value(model: Any, field: Any, value: Any) -> Any:
+    """A domain's ``value`` converted for comparison with ``field`` (a DomainError in
+    words when it cannot be): shared by the SQL compiler and the Python evaluator."""
+    return check_bound(_comparable(model, field, check_bound(value)))
+
+
+def _comparable(model: Any, field: Any, value: Any) -> Any:
+    from .models import BaseModel
+    if field.name == "id" or field.type in ("many2one", "integer"):
+        if isinstance(value, BaseModel):
+            return value.id
+        if isinstance(value, bool) and field.type != "integer":
+            raise DomainError(_("Invalid value %(value)r for '%(field)s'.",
+                                value=value, field=field.name))
+    if field.type == "integer" and isinstance(value, int):
+        return int(value)  # any 64-bit number compares (the 32-bit column limit is for writes)
+    if field.type in ("selection", "reference"):
+        return str(value)
+    if field.type in ("char", "text", "html"):
+        return str(value)
+    try:
+        converted = field.convert_to_cache(value, model)
+    except Exception:  # a user typed it: say what is wrong, not a traceback
+        raise DomainError(_("Invalid value %(value)r for '%(field)s'.",
+                            value=value, field=field.name)) from None
+    if field.name == "id":
         try:
-            converted = field.convert_to_cache(value, self.model)
-        except Exception:  # a user typed it: say what is wrong, not a traceback
+            return int(value)
+        except (TypeError, ValueError):
             raise DomainError(_("Invalid value %(value)r for '%(field)s'.",
                                 value=value, field=field.name)) from None
-        if field.name == "id":
-            try:
-                return int(value)
-            except (TypeError, ValueError):
-                raise DomainError(_("Invalid value %(value)r for '%(field)s'.",
-                                    value=value, field=field.name)) from None
-        return converted
+    return converted
 
 
 def fold_sql(expr: sa.ColumnElement, dialect: str = "postgresql") -> sa.ColumnElement:

@@ -32,7 +32,8 @@ from ..i18n.translate import _
 from .db import fold, like_match
 from .domain import (
     AND, FALSE_LEAF, NEGATIVE, NOT, OR, TRUE_LEAF, _LIKE_OPS, _TEXT_TYPES, _ids_of, check_bound,
-    check_pattern, domain_and, escape_like, hierarchy_ids, leaf_fields, normalize,
+    check_pattern, comparable_value, domain_and, escape_like, hierarchy_ids, leaf_fields,
+    normalize,
 )
 
 if TYPE_CHECKING:
@@ -417,30 +418,7 @@ class _Evaluator:
         return test
 
     def _value(self, field: Any, value: Any) -> Any:
-        return check_bound(self._convert(field, value))
-
-    def _convert(self, field: Any, value: Any) -> Any:
-        from .models import BaseModel
-        if field.name == "id" or field.type in ("many2one", "integer"):
-            if isinstance(value, BaseModel):
-                return value.id
-            if isinstance(value, bool) and field.type != "integer":
-                raise DomainError(_("Invalid value %(value)r for '%(field)s'.",
-                                    value=value, field=field.name))
-        if field.type in ("selection", "reference", "char", "text", "html"):
-            return str(value)
-        try:
-            converted = field.convert_to_cache(value, self.model)
-        except Exception:  # the compiler turns any conversion failure into a DomainError
-            raise DomainError(_("Invalid value %(value)r for '%(field)s'.",
-                                value=value, field=field.name)) from None
-        if field.name == "id":
-            try:
-                return int(value)
-            except (TypeError, ValueError):
-                raise DomainError(_("Invalid value %(value)r for '%(field)s'.",
-                                    value=value, field=field.name)) from None
-        return converted
+        return comparable_value(self.model, field, value)
 
 
 def _link_test(name: str, comodel_name: str, sub: Predicate, positive: bool) -> Predicate:

@@ -286,11 +286,16 @@ class Integer(Field):
         if value is None or value is False or value == "":
             return 0
         try:
-            return int(value)
+            number = int(value)
         except (TypeError, ValueError):
             raise ValidationError(
                 _("'%(value)s' is not a whole number (field '%(field)s').", value=value,
                   field=self.string, lang=record.env.lang), field=self.name) from None
+        if not -2**31 <= number < 2**31:  # the column is a 32-bit INTEGER on PostgreSQL
+            raise ValidationError(
+                _("%(value)s is too large for '%(field)s'.", value=number, field=self.string,
+                  lang=record.env.lang), field=self.name)
+        return number
 
     def convert_from_db(self, value: Any, record: "BaseModel") -> Any:
         return 0 if value is None else value
@@ -460,6 +465,62 @@ class Binary(Field):
         return bytes(value)
 
 
+def image_type(data: bytes | None) -> str | None:
+    """The MIME type of a PNG, JPEG, GIF or WebP image whose structure holds (header,
+    non-zero size, framing), else None: a renamed page or an SVG (scripts) is refused."""
+    import struct
+    import zlib
+    if not data or len(data) < 26:
+        return None
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        size, kind, width, height = struct.unpack(">I4sII", data[8:24])
+        crc_ok = zlib.crc32(data[12:29]) == struct.unpack(">I", data[29:33])[0]
+        ok = kind == b"IHDR" and size == 13 and crc_ok and data[-8:-4] == b"IEND"
+        return "image/png" if ok and width and height else None
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        width, height = struct.unpack("<HH", data[6:10])
+        return "image/gif" if width and height and data.endswith(b";") else None
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        size = struct.unpack("<I", data[4:8])[0]
+        ok = data[12:16] in (b"VP8 ", b"VP8L", b"VP8X") and size + 8 == len(data)
+        return "image/webp" if ok else None
+    if data[:3] == b"\xff\xd8\xff":
+        index = 2
+        while index + 9 < len(data) and data[index] == 0xFF:
+            marker = data[index + 1]
+            if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD,
+                          0xCE, 0xCF):
+                height, width = struct.unpack(">HH", data[index + 5:index + 9])
+                return "image/jpeg" if width and height else None
+            if marker == 0xDA:  # image data before any frame header
+                return None
+            index += 2 + struct.unpack(">H", data[index + 2:index + 4])[0]
+    return None
+
+
+class Image(Binary):
+    """A picture (PNG, JPEG, GIF or WebP, checked by its content, at most ``max_bytes``);
+    a binary field the web client shows with the image widget."""
+
+    max_bytes = 5 * 1024 * 1024
+
+    def convert_to_cache(self, value: Any, record: "BaseModel") -> Any:
+        value = super().convert_to_cache(value, record)
+        if value is not None and len(value) > self.max_bytes:
+            raise ValidationError(
+                _("The image for '%(field)s' is too large (%(size)s MB at most).",
+                  field=self.string, size=self.max_bytes // (1024 * 1024),
+                  lang=record.env.lang), field=self.name)
+        if value is not None and image_type(value) is None:
+            raise ValidationError(
+                _("'%(field)s' only accepts PNG, JPEG, GIF or WebP images.", field=self.string,
+                  lang=record.env.lang), field=self.name)
+        return value
+
+    def get_description(self, env: Any) -> dict[str, Any]:
+        return {**super().get_description(env), "image": True}
+
+
 class Json(Field):
     type = "json"
 
@@ -482,6 +543,6 @@ from .fields_relational import Many2many, Many2one, One2many, Reference  # noqa:
 
 __all__ = [
     "Field", "Char", "Text", "Html", "Integer", "Float", "Monetary", "Boolean", "Date",
-    "Datetime", "Selection", "Binary", "Json", "Many2one", "One2many", "Many2many",
+    "Datetime", "Selection", "Binary", "Image", "Json", "Many2one", "One2many", "Many2many",
     "Reference", "translated_value",
 ]

@@ -28,6 +28,11 @@ class IntegrityGuard:
         return None
 
     def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+        if exc is not None and isinstance(exc, sa.exc.DataError):
+            # a value the column cannot hold (an overflowing number, a NUL character...)
+            raise ValidationError(_("A value does not fit in %(model)s: %(reason)s",
+                                    model=self.records._description or self.records._name,
+                                    reason=str(exc.orig).splitlines()[0])) from exc
         if exc is None or not isinstance(exc, sa.exc.IntegrityError):
             return False
         raise ValidationError(self.message(exc)) from exc

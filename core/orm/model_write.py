@@ -353,6 +353,8 @@ class WriteMixin:
         for name, field in self._fields.items():
             if name in MAGIC_FIELDS or not field.copy or (field.compute and not field.inverse):
                 continue
+            if not self._field_visible(field):
+                continue  # a field the user may not read is not his to duplicate
             if field.type == "one2many":
                 continue
             value = field.__get__(self, type(self))

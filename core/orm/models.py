@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Iterator
 
 import sqlalchemy as sa
 
-from ..exceptions import MissingError, UnknownFieldError
+from ..exceptions import MissingError, SingletonError, UnknownFieldError
 from ..i18n.translate import _
 from . import fields
 from .model_read import ReadMixin
@@ -157,7 +157,9 @@ class BaseModel(ReadMixin, WriteMixin, ReadGroupMixin):
 
     def ensure_one(self) -> "BaseModel":
         if len(self._ids) != 1:
-            raise ValueError(f"Expected singleton: {self}")
+            raise SingletonError(_("Expected one %(model)s record, got %(count)s.",
+                                   model=self._description or self._name,
+                                   count=len(self._ids)))
         return self
 
     def exists(self) -> "BaseModel":

@@ -42,6 +42,7 @@ class Registry:
         self._definitions: dict[str, list[tuple[str, type]]] = defaultdict(list)
         self._order: list[str] = []
         self._class_addon: dict[type, str] = {}
+        self._extra_fields: dict[str, dict[str, F.Field]] = defaultdict(dict)
         self.addons: list[str] = []
         self.add("base", [Base])
         self.ready = False
@@ -64,6 +65,19 @@ class Registry:
                 self._order.append(name)
             self._definitions[name].append((addon, cls))
             self._class_addon[cls] = addon
+        self.ready = False
+
+    def declares(self, model_name: str) -> bool:
+        """Whether a loaded addon declares this model (answers before ``setup()`` too)."""
+        return model_name in self._definitions
+
+    def add_fields(self, model_name: str, fields: dict[str, F.Field]) -> None:
+        """Fields no class declares (the database's custom fields) for this one model:
+        unlike a class's, models inheriting it do not get them, for they have no column
+        there. Used as given, marked ``manual``; a declared field of the same name wins."""
+        if model_name not in self._definitions:
+            raise ConfigurationError(self.unknown_model_message(model_name))
+        self._extra_fields[model_name].update(fields)
         self.ready = False
 
     # -- composing -----------------------------------------------------------------
@@ -161,6 +175,11 @@ class Registry:
                     declared[attr] = value.new_merged(previous)
                     declared[attr].addons = tuple(dict.fromkeys(
                         (*getattr(previous, "addons", ()), addon)))
+        if not model._abstract and model._auto:
+            for attr, extra in self._extra_fields.get(model._name, {}).items():
+                if attr not in declared:
+                    extra.manual, extra.addons = True, ()
+                    declared[attr] = extra
         if model._abstract:
             declared.pop("version", None)
         if not model._log_access:
@@ -267,7 +286,8 @@ class Registry:
         return iter(self.models)
 
     def unknown_model_message(self, name: str) -> str:
-        return f"Model '{name}' does not exist" + _suggest(name, self.models)
+        known = self.models or self._definitions  # before setup(): the declared ones
+        return f"Model '{name}' does not exist" + _suggest(name, known)
 
     def tables_of(self, model_names: Iterable[str]) -> list[str]:
         """Table names (relation tables included) owned by these models."""

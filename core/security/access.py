@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from ..exceptions import AccessError, ValidationError
 from ..i18n.translate import _
+from ..orm import signals
 from ..orm.domain import domain_and, domain_or, normalize
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def cache_of(env: "Environment") -> dict[Any, Any]:
 def clear_cache(env: "Environment") -> None:
     """Security data changed in this transaction: forget the shared cache and use a
     private one until the transaction ends."""
-    env.registry.__dict__.setdefault("security_cache", {}).clear()
+    signals.caches_changed(env)  # this worker's caches, and every other's once committed
     env.transaction.__dict__["security_changed"] = True
     env.transaction.__dict__["security_cache"] = {}
 

@@ -135,3 +135,20 @@ def login(page: Any, server: LiveServer, login_name: str = "admin",
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{server.url}/web")
+
+
+def kanban_column(page: Any, title: str) -> Any:
+    """The kanban column whose title is ``title``."""
+    return page.locator(".kanban-column").filter(
+        has=page.locator(".kanban-column-title", has_text=title))
+
+
+def drag(page: Any, card: Any, target: Any) -> None:
+    """Drag ``card`` into the list ``target`` with intermediate mouse moves, as a hand does
+    (SortableJS follows them); the drop lands in the room below the list's last card."""
+    start, end = card.bounding_box(), target.bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(start["x"] + start["width"] / 2 + 10, start["y"] + 30, steps=5)
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] - 8, steps=20)
+    page.mouse.up()

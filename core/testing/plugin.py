@@ -12,6 +12,7 @@ Fixtures:
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator
@@ -27,6 +28,9 @@ from .engines import _ci, engine_names, pg_available, pg_test_url
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: run on SQLite only")
     config.addinivalue_line("markers", "postgresql_only: run on PostgreSQL only")
+    if not os.environ.get("COMPTOIR_DATA_DIR"):
+        # attachments of test databases go to a temporary folder, never the user's own
+        os.environ["COMPTOIR_DATA_DIR"] = tempfile.mkdtemp(prefix="comptoir-test-data-")
     if _ci() and not pg_available():
         raise pytest.UsageError(
             "CI=true but no PostgreSQL answers at COMPTOIR_TEST_PG (default "

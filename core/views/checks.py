@@ -5,7 +5,9 @@ not have; ``views.E002`` an arch that breaks the RelaxNG schema of its type (or 
 known type); ``views.E003`` an extension spec (xpath or element) matching nothing in its
 parent, checked when the parent is in the same addon or a dependency; ``views.E004`` a
 ``<menuitem>`` whose action or parent is not defined; ``views.E005`` a modifier that is
-neither a boolean nor a domain; ``views.E006`` a view of an unknown model.
+neither a boolean nor a domain; ``views.E006`` a view of an unknown model;
+``views.E007`` a smart button (``<button type="action">``) naming no window action
+(``addon.xml_id``), or whose ``count_field`` is not a field of the action's model.
 Lines are those of the data file.
 """
 from __future__ import annotations
@@ -31,6 +33,8 @@ class _Checker:
         self.roots: dict[str, str] = {}        # view xml id -> xml id of its primary view
         self.archs: dict[str, etree._Element] = {}   # primary xml id -> combined arch
         self.view_models: dict[str, tuple[str, str]] = {}  # view xml id -> (model, type)
+        self.action_models: dict[str, str] = {}  # window action xml id -> res_model
+        self.smart: list[tuple[etree._Element, Path]] = []  # checked at the end
 
     def report(self, code: str, problem: Problem, path: Path) -> None:
         self.messages.append(CheckMessage(code, problem.message, str(path), problem.line,
@@ -49,6 +53,10 @@ class _Checker:
                 xml_id = _qualify(node.get("id"), addon)
                 if node.get("model") == "ir.ui.view":
                     self.view(node, xml_id, path, addon)
+                elif node.get("model") == "ir.actions.act_window":
+                    model = node.find("field[@name='res_model']")
+                    self.action_models[xml_id] = (model.text or "").strip() \
+                        if model is not None else ""
                 self.defined[xml_id] = node.get("model") or ""
 
     def menuitem(self, node: etree._Element, path: Path, addon: str, parent: str | None
@@ -112,6 +120,25 @@ class _Checker:
             self.report("views.E001", problem, path)
         for problem in modifier_problems(arch):
             self.report("views.E005", problem, path)
+        self.smart.extend((button, path) for button in arch.iter("button")
+                          if button.get("type") == "action")
+
+    def smart_buttons(self) -> None:
+        """Smart buttons, once every addon's actions are known."""
+        for button, path in self.smart:
+            name, count_field = button.get("name") or "", button.get("count_field")
+            if name.isdigit():
+                continue
+            model = self.action_models.get(name) if "." in name else None
+            if model is None:
+                self.report("views.E007", Problem(
+                    f"<button type=\"action\" name=\"{name}\">: no window action has this "
+                    "external id", button.sourceline, "write it as addon.xml_id"), path)
+            elif count_field and (model not in self.models or count_field not in
+                                  self.models[model]._fields):
+                self.report("views.E007", Problem(
+                    f"count_field '{count_field}' is not a field of {model}",
+                    button.sourceline), path)
 
     def extend(self, root: str, spec_arch: etree._Element, model: str, view_type: str,
                path: Path, xml_id: str) -> None:
@@ -152,6 +179,8 @@ class _Checker:
                     self.report("views.E001", problem, path)
                 for problem in modifier_problems(child):
                     self.report("views.E005", problem, path)
+                self.smart.extend((button, path) for button in child.iter("button")
+                                  if button.get("type") == "action")
 
 
 def check_view_files(registry: Any, order: Iterable[str], available: Mapping[str, Any]
@@ -164,6 +193,7 @@ def check_view_files(registry: Any, order: Iterable[str], available: Mapping[str
             path = manifest.path / relative
             if path.suffix == ".xml" and path.is_file():
                 checker.file(path, addon)
+    checker.smart_buttons()
     return checker.messages
 
 

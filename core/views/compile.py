@@ -21,8 +21,9 @@ from lxml import etree
 
 from ..exceptions import ValidationError
 from ..i18n.translate import _
+from ..orm import signals
 from ..security import access
-from .defaults import default_arch
+from .defaults import add_custom_fields, default_arch
 from .inherit import _detach, apply_inheritance
 from .validate import SUBVIEW_TAGS, model_at, parse_arch, walk_fields
 
@@ -224,7 +225,7 @@ def view_cache(env: "Environment") -> dict[Any, CompiledView]:
 def clear_cache(env: "Environment") -> None:
     """Forget compiled views (any view changed): in the registry and for the rest of
     this transaction, which keeps its own cache from now on."""
-    env.registry.__dict__.setdefault("views_cache", {}).clear()
+    signals.caches_changed(env)  # this worker's caches, and every other's once committed
     env.transaction.__dict__[_CHANGED] = True
     env.transaction.__dict__.pop("views_cache", None)
 
@@ -266,6 +267,7 @@ def compile_view(env: "Environment", model: str, view_type: str,
         arch = default_arch(target, view_type)
     else:
         arch = combined_arch(rows, root, lambda row: in_groups(env, row.group_ids))
+    add_custom_fields(arch, target, view_type)
     _translate_node(arch, env.lang)
     _postprocess(env, arch, target)
     return CompiledView(model, view_type, root.id if root else 0, arch,

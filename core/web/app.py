@@ -88,17 +88,23 @@ class Application:
         spec = self._routes[index]
         try:
             with self.database.engine.connect() as conn, conn.begin():
+                self.database.check_signals(conn)
                 response = self.run(request, spec, conn, arguments,
                                     on_lang=lambda lang: current_lang.set(lang))
         except UserError as exc:
-            return self.user_error(request, exc)
+            return self.user_error(request, exc, spec)
         except HTTPException as exc:
-            return exc.get_response(request.environ) if exc.code in (301, 302, 303) else \
-                self.error_page(request, exc.code or 500, exc.description or "")
-        except Exception:
+            if exc.code in (301, 302, 303):
+                return exc.get_response(request.environ)
+            if spec.on_error is not None:
+                return spec.on_error(request, exc, exc.code or 500)
+            return self.error_page(request, exc.code or 500, exc.description or "")
+        except Exception as exc:
             request.reference = uuid.uuid4().hex[:10]
             _logger.exception("request %s %s failed (reference %s)", request.method,
                               request.path, request.reference)
+            if spec.on_error is not None:
+                return spec.on_error(request, exc, 500)
             return self.error_page(request, 500, _("An unexpected error happened.",
                                                    lang=request.lang))
         finally:
@@ -165,8 +171,11 @@ class Application:
                                 samesite="Strict", path="/")
 
     # -- errors --------------------------------------------------------------------------
-    def user_error(self, request: Request, exc: UserError) -> Response:
+    def user_error(self, request: Request, exc: UserError,
+                   spec: RouteSpec | None = None) -> Response:
         status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
+        if spec is not None and spec.on_error is not None:
+            return spec.on_error(request, exc, status)
         if request.wants_json():
             return Response(_json({"error": {"code": exc.code, "message": str(exc)}}),
                             status=status, mimetype="application/json")

@@ -11,6 +11,8 @@ Werkzeug response or a string. Addons contribute routes through the
 ``csrf``: state-changing methods must carry the session's CSRF token (form field
 ``csrf_token`` or header ``X-CSRF-Token``) unless the request authenticates with an API
 key; set ``csrf=False`` only for endpoints that authenticate every request themselves.
+``on_error``: ``handler(request, exc, status)`` renders the route's errors (the external
+APIs answer in JSON or XML-RPC) instead of the error page; the transaction is rolled back.
 """
 from __future__ import annotations
 
@@ -35,10 +37,14 @@ class RouteSpec:
     csrf: bool = True
     name: str = ""
     defaults: dict[str, Any] = field(default_factory=dict)
+    #: renders this route's errors ``(request, exc, status) -> Response`` (the external
+    #: APIs answer in JSON or XML-RPC); None: the error page
+    on_error: Callable[..., Any] | None = None
 
 
 def route(path: str | list[str], methods: tuple[str, ...] | list[str] = ("GET",),
-          auth: str = "user", csrf: bool = True) -> Callable[[Callable], Callable]:
+          auth: str = "user", csrf: bool = True,
+          on_error: Callable[..., Any] | None = None) -> Callable[[Callable], Callable]:
     """Declare an HTTP endpoint (one or several paths, Werkzeug rule syntax)."""
     if auth not in ("user", "public", "none"):
         raise ValueError(f"auth must be 'user', 'public' or 'none', not {auth!r}")
@@ -46,7 +52,8 @@ def route(path: str | list[str], methods: tuple[str, ...] | list[str] = ("GET",)
     def decorate(func: Callable) -> Callable:
         paths = [path] if isinstance(path, str) else list(path)
         func.routes = [RouteSpec(p, func, tuple(m.upper() for m in methods), auth, csrf,
-                                 f"{func.__module__}.{func.__qualname__}")
+                                 f"{func.__module__}.{func.__qualname__}",
+                                 on_error=on_error)
                        for p in paths]  # type: ignore[attr-defined]
         return func
 

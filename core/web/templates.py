@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from .http import Request
 
 KERNEL_VIEWS = Path(__file__).resolve().parents[2] / "views"
+#: functions every template may call, registered by the modules that own them (for
+#: example ``attachment_panel`` by :mod:`core.web.client.attachments`)
+GLOBALS: dict[str, Any] = {}
 
 
 class Templates:
@@ -38,7 +41,7 @@ class Templates:
 
         context = {"request": request, "user": request.user, "csrf_token": request.csrf,
                    "_": translate, "lang": lang, "html_lang": lang.split("_")[0],
-                   "static": lambda path: f"/web/static/{path}"}
+                   "static": lambda path: f"/web/static/{path}", **GLOBALS}
         context.update(values)
         return self.env.get_template(template).render(context)
 

@@ -81,6 +81,15 @@ def test_pivot_renders_with_totals(page, charts_server) -> None:
     assert table.locator("tbody tr.level-1").count() > 0
     assert audit(page) == []
     shot(page, "pivot")
+    # one row folds alone: its nested rows hide, the other rows stay
+    toggle = table.locator("tbody tr.level-0 .pivot-toggle").first
+    nested = table.locator("tbody tr.level-1:visible").count()
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert 0 < table.locator("tbody tr.level-1:visible").count() < nested or \
+        table.locator("tbody tr.level-0").count() == 1
+    toggle.click()
+    assert table.locator("tbody tr.level-1:visible").count() == nested
 
 
 def test_dashboard_renders(page, charts_server) -> None:

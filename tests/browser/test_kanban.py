@@ -2,7 +2,8 @@
 quick create, an axe audit, and a screenshot to look at."""
 from __future__ import annotations
 
-from core.testing.browser import ARTIFACTS, audit, login
+from core.testing.browser import ARTIFACTS, audit, drag, login
+from core.testing.browser import kanban_column as column
 
 KANBAN = ('<kanban default_group_by="type" quick_create="1">'
           '<field name="name" class="title"/><field name="email"/><field name="city"/>'
@@ -30,21 +31,6 @@ def board_url(live_server) -> str:
                 "name": name, "type": kind, "email": email, "city": city,
                 "country_id": france.id or False} for name, kind, email, city in PEOPLE])
         return f"{live_server.url}/web/action/{action.id}/kanban?c=email%7Cilike%7C.example"
-
-
-def column(page, title: str):
-    return page.locator(".kanban-column").filter(
-        has=page.locator(".kanban-column-title", has_text=title))
-
-
-def drag(page, card, target) -> None:
-    """Drag with intermediate mouse moves, as a hand does (SortableJS follows them)."""
-    start, end = card.bounding_box(), target.bounding_box()
-    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + 20)
-    page.mouse.down()
-    page.mouse.move(start["x"] + start["width"] / 2 + 10, start["y"] + 30, steps=5)
-    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + 30, steps=20)
-    page.mouse.up()
 
 
 def partner_type(live_server, name: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from core import Model, fields
+from core.orm import signals
 
 
 class IrConfigParameter(Model):
@@ -35,7 +36,7 @@ class IrConfigParameter(Model):
         return self.env.registry.__dict__.setdefault("config_parameters", {})
 
     def _params_changed(self) -> None:
-        self.env.registry.__dict__.pop("config_parameters", None)
+        signals.caches_changed(self.env)  # every worker reads the new values
         self.env.transaction.__dict__["params_changed"] = True
         self.env.transaction.__dict__["params_cache"] = {}
 

@@ -32,6 +32,12 @@ def key_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def looks_like_key(secret: object) -> bool:
+    """Whether ``secret`` has the shape of an API key (the RPC APIs take a password or a
+    key in the same argument: a key-shaped secret is checked as a key only)."""
+    return isinstance(secret, str) and secret.startswith(KEY_PREFIX) and len(secret) > 20
+
+
 class ResUsersApikey(Model):
     _name = "res.users.apikey"
     _description = "API Key"
@@ -46,10 +52,14 @@ class ResUsersApikey(Model):
     last_used = fields.Datetime("Last Used", readonly=True)
     active = fields.Boolean("Active", default=True, help="Unchecked: revoked for good.")
 
+    @api.private
     @api.model
     def generate(self, name: str, user_id: int | None = None) -> str:
         """Create a key for ``user_id`` (default: the current user) and return it in
-        clear: the only time anybody sees it. Access rights and rules apply."""
+        clear: the only time anybody sees it. Access rights and rules apply.
+
+        Private to the external APIs: keys are made in the preferences page or the CLI,
+        so that a stolen key cannot mint others that would outlive its revocation."""
         if not isinstance(name, str) or not name.strip():
             raise ValidationError(_("Describe what the API key is for."), field="name")
         key = KEY_PREFIX + secrets.token_urlsafe(32)
@@ -70,6 +80,7 @@ class ResUsersApikey(Model):
                                 "key revoked."))
         return super().write(vals)
 
+    @api.private
     @api.model
     def authenticate_apikey(self, key: str, address: str = "") -> int:
         """The id of the user owning ``key`` (an active key of an active user);
@@ -79,7 +90,7 @@ class ResUsersApikey(Model):
         auth.check_throttle(env, None, address)
         keys = env[self._name].with_context(active_test=False)
         match = keys.browse(())
-        if isinstance(key, str) and key.startswith(KEY_PREFIX) and len(key) > 20:
+        if looks_like_key(key):
             wanted = key_digest(key)
             prefix = key[len(KEY_PREFIX):][:PREFIX_LENGTH]
             for candidate in keys.search([("key_prefix", "=", prefix)]):

@@ -9,6 +9,14 @@ search parameters, see :mod:`.search`) renders the page on the server; ``POST
 Stored datetimes are naive UTC; the grid is drawn in the user's time zone, so the visible
 range is converted to UTC for the domain, and a moved event keeps its local time of day.
 Events are fetched with one ``search`` and one ``read``, whatever their number.
+
+Models that list their own occurrences (``calendar.event``: a model method
+``occurrences(start, stop, user_ids, domain)``, see ``core/calendar``) show every
+occurrence of a recurring series, and the page offers *shared calendars*: tick colleagues
+(``people=<user id>``, repeated) to see their agendas together, one colour per person with
+a legend naming them (each event also names its people in words), their private events as
+"Busy" blocks. Dragging one occurrence of a series moves that occurrence only: it becomes
+an event of its own and the series skips that date (``detach_occurrence``).
 """
 from __future__ import annotations
 
@@ -156,13 +164,8 @@ def _place(rows: list[dict], cal: CalendarArch, kinds: dict[str, str], days: lis
                  else "cal-color-0", "start_date": first.isoformat(),
                  "time": babel_dates.format_time(local, "short", locale=locale)
                  if local else "", "sort": (local.time() if local else dt.time(), row["id"])}
-        day = max(first, days[0].date)
-        while day <= min(last, days[-1].date):
-            if day in by_date:
-                by_date[day].events.append({**event, "continued": day != first})
-            day += dt.timedelta(days=1)
-    for day in days:
-        day.events.sort(key=lambda e: (not e["continued"], e["sort"]))
+        _spread(event, first, last, days, by_date)
+    _sort_days(days)
 
 
 def _parse_day(text: str | None, zone: dt.tzinfo) -> dt.date:
@@ -179,6 +182,68 @@ def _titles(mode: str, day: dt.date, first: dt.date, last: dt.date, lang: str) -
     if mode == "week":
         return babel_dates.format_interval(first, last, "yMMMd", locale=locale)
     return babel_dates.format_date(day, "full", locale=locale).capitalize()
+
+
+
+def _has_occurrences(model: Any) -> bool:
+    return callable(getattr(type(model), "occurrences", None))
+
+
+def _people(request: Request) -> list[int]:
+    ids = []
+    for value in request.args.getlist("people"):
+        for part in value.split(","):
+            if part.strip().isdigit():
+                ids.append(int(part))
+    return list(dict.fromkeys(ids))[:PALETTE_SIZE]
+
+
+def _colleagues(env: Any) -> list[dict[str, Any]]:
+    """Internal users one may show side by side (one query)."""
+    root = env(su=True)
+    group = root.ref("base.group_user", raise_if_not_found=False)
+    if not group:
+        return []
+    internal, new = {group.id}, [group.id]
+    while new:              # groups implying "internal user" (administrators...)
+        new = root["res.groups"].search([("implied_ids", "in", new),
+                                         ("id", "not in", sorted(internal))]).ids
+        internal.update(new)
+    return env["res.users"].search_read([("groups_id", "in", sorted(internal))], ["name"],
+                                        order="name, id")
+
+
+def _place_occurrences(occurrences: list[dict[str, Any]], days: list[Day], zone: dt.tzinfo,
+                       lang: str, people: list[int], names: dict[int, str]) -> None:
+    """Put each occurrence on every shown day it covers (all-day ones by their dates)."""
+    by_date = {d.date: d for d in days}
+    locale = formatting.locale_of(lang)
+    for occ in occurrences:
+        if occ["allday"]:
+            first, last, local = occ["start_date"], occ["stop_date"], None
+        else:
+            local = to_local(occ["start"], zone)
+            first = local.date()
+            end = to_local(occ["stop"], zone)
+            last = max(first, (end - dt.timedelta(seconds=1)).date()
+                       if end > local else first)
+        involved = [u for u in people if u in occ["user_ids"]]
+        colour = (f"cal-color-{people.index(involved[0])}" if involved else
+                  "cal-color-none") if people else colour_class(occ["organizer_id"])
+        details = [occ["location"]] if occ["location"] else []
+        if people:
+            details.append(", ".join(names.get(u, "") for u in involved))
+        event = {"id": occ["id"], "version": occ["version"], "title": occ["name"],
+                 "details": [d for d in details if d], "colour": colour,
+                 "start_date": first.isoformat(), "busy": occ["busy"],
+                 "editable": occ.get("editable", True),
+                 "recurring": occ["recurring"] and not occ["busy"],
+                 "occurrence": occ["start"].isoformat() if occ["recurring"] and
+                 not occ.get("detached") else "",
+                 "time": babel_dates.format_time(local, "short", locale=locale)
+                 if local else "", "sort": (local.time() if local else dt.time(), occ["id"])}
+        _spread(event, first, last, days, by_date)
+    _sort_days(days)
 
 
 @route("/web/action/<int:action_id>/calendar", auth="user")
@@ -209,14 +274,26 @@ def calendar_view(request: Request, action_id: int) -> Response:
     if "active" in model._fields and "archived" in state.filters:
         model = model.with_context(active_test=False)
     error, status = "", 200
+    occurring = _has_occurrences(model)
+    people = (_people(request) or [env.uid]) if occurring else []
+    colleagues = _colleagues(env) if occurring else []
+    names = {c["id"]: c["name"] for c in colleagues}
+    rows: list = []
     try:
-        domain = (list(action._eval_domain()) + search.domain(state) +
-                  range_domain(cal.date_start, cal.date_stop, kinds, first, last, zone))
-        records = model.search(domain, order=f"{cal.date_start}, id")
-        rows = records.read(cal.read_fields()) if records else []
+        if occurring:
+            rows = model.occurrences(to_utc(first, zone),
+                                     to_utc(last + dt.timedelta(days=1), zone),
+                                     user_ids=people or None,
+                                     domain=list(action._eval_domain()) + search.domain(state))
+            _place_occurrences(rows, days, zone, request.lang, people, names)
+        else:
+            domain = (list(action._eval_domain()) + search.domain(state) +
+                      range_domain(cal.date_start, cal.date_stop, kinds, first, last, zone))
+            records = model.search(domain, order=f"{cal.date_start}, id")
+            rows = records.read(cal.read_fields()) if records else []
+            _place(rows, cal, kinds, days, zone, request.lang, describe)
     except ValidationError as exc:
         rows, error, status = [], str(exc), 422
-    _place(rows, cal, kinds, days, zone, request.lang, describe)
     base = f"/web/action/{action.id}/calendar"
     weekdays = [(locale.first_week_day + i) % 7 for i in range(7)]
     return request.render(
@@ -229,7 +306,11 @@ def calendar_view(request: Request, action_id: int) -> Response:
                         locale.days["format"]["wide"][w]) for w in weekdays],
         long_date=lambda d: babel_dates.format_date(d, "full", locale=locale),
         short_date=lambda d: babel_dates.format_skeleton("MMMEd", d, locale=locale),
-        can=_rights(model), tz=getattr(zone, "key", "UTC"))
+        can=_rights(model), tz=getattr(zone, "key", "UTC"), occurring=occurring,
+        people=people, colleagues=colleagues,
+        legend=[(i, names.get(u, "")) for i, u in enumerate(people)]
+        if people != [env.uid] else [],
+        people_query="".join(f"&people={u}" for u in people))
 
 
 def shifted(cal: CalendarArch, kinds: dict[str, str], row: dict[str, Any],
@@ -268,6 +349,19 @@ def _move_payload(request: Request) -> tuple[int, dt.date, int | None]:
                                 lang=request.lang)) from None
 
 
+def _occurrence_of(request: Request) -> dt.datetime | None:
+    """The (UTC) start of the series occurrence being moved, when one is."""
+    data = request.get_json(silent=True) if request.is_json else request.form
+    value = (data or {}).get("occurrence") if hasattr(data, "get") else None
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(str(value)).replace(tzinfo=None)
+    except ValueError:
+        raise ValidationError(_("This occurrence of the series is unknown.",
+                                lang=request.lang)) from None
+
+
 @route("/web/action/<int:action_id>/calendar/move", methods=("POST",), auth="user")
 def move_event(request: Request, action_id: int) -> Response:
     action = _action(request, action_id)
@@ -288,11 +382,23 @@ def move_event(request: Request, action_id: int) -> Response:
         row = record.read([n for n in (cal.date_start, cal.date_stop) if n])[0]
         if not row[cal.date_start]:
             raise ValidationError(_("This event has no date to move.", lang=request.lang))
+        occurrence = _occurrence_of(request) if _has_occurrences(model) else None
+        if occurrence is not None:
+            row = {**row, cal.date_start: occurrence,
+                   cal.date_stop: occurrence + (row[cal.date_stop] - row[cal.date_start])}
         vals = shifted(cal, kinds, row, target, zone)
-        if version is not None:
-            vals["version"] = version
+        if _has_occurrences(model) and record.allday:
+            length = (record.stop_date - record.start_date) if record.stop_date and \
+                record.start_date else dt.timedelta(0)
+            # all-day events move by dates, whatever the time zone
+            vals = {"start_date": target, "stop_date": target + length}
         with env.savepoint():
-            record.write(vals)
+            if occurrence is not None:
+                record = record.detach_occurrence(occurrence, vals)
+            else:
+                if version is not None:
+                    vals["version"] = version
+                record.write(vals)
         new_version = record.read(["version"])[0]["version"]
     except (AccessError, ConflictError, UserError) as exc:
         if not request.is_json:
@@ -301,7 +407,8 @@ def move_event(request: Request, action_id: int) -> Response:
             409 if isinstance(exc, ConflictError) else 422
         return _json({"ok": False, "error": str(exc)}, status)
     if request.is_json:
-        return _json({"ok": True, "version": new_version, "date": target.isoformat()})
+        return _json({"ok": True, "version": new_version, "date": target.isoformat(),
+                      "id": record.id})
     back = request.form.get("back") or ""
     if not back.startswith(f"/web/action/{action.id}/calendar"):
         back = f"/web/action/{action.id}/calendar?date={target.isoformat()}"
@@ -311,3 +418,20 @@ def move_event(request: Request, action_id: int) -> Response:
 def _json(value: Any, status: int = 200) -> Response:
     import json
     return Response(json.dumps(value), status=status, mimetype="application/json")
+
+
+def _spread(event: dict[str, Any], first: dt.date, last: dt.date, days: list[Any],
+            by_date: dict[dt.date, Any]) -> None:
+    """Put ``event`` on each shown day from ``first`` to ``last`` (later days are
+    marked as its continuation)."""
+    day = max(first, days[0].date)
+    while day <= min(last, days[-1].date):
+        if day in by_date:
+            by_date[day].events.append({**event, "continued": day != first})
+        day += dt.timedelta(days=1)
+
+
+def _sort_days(days: list[Any]) -> None:
+    """Each day: events starting that day first, by time, then continuations."""
+    for day in days:
+        day.events.sort(key=lambda e: (not e["continued"], e["sort"]))

@@ -7,7 +7,9 @@ redirects back for keyboard users and browsers without JavaScript); ``.../kanban
 creates a record in a column from its name.
 
 A many2one group-by shows every record of the comodel as a column in its ``_order``
-(folded when the comodel has a true ``fold``), a selection one column per key. The number
+(folded when the comodel has a true ``fold``), a selection one column per key; a field a
+workflow drives shows the workflow's states (sequence, folded), and a card dropped on
+another column moves only along an allowed transition (the error puts it back). The number
 of queries does not depend on the number of cards: one grouped query for counts and sums,
 one for the ids and group keys of every matching record (cut per column in Python), one
 read of the cards shown.
@@ -21,6 +23,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response
 
+from ...automation import workflow
 from ...exceptions import ValidationError
 from ...i18n.translate import _
 from ..http import Request, route
@@ -31,6 +34,7 @@ from .search import SearchState, SearchView
 CARDS_PER_COLUMN = 80
 #: beyond this many comodel records, only the groups holding cards become columns
 MAX_EMPTY_COLUMNS = 60
+FALSE = ("0", "false", "False")
 GROUPABLE = ("many2one", "selection")
 
 
@@ -129,7 +133,13 @@ def _columns(board: Board, aggregates: dict[Any, tuple[int, dict[str, Any]]]) ->
         return [Column(None, board.action.name)]
     description = board.fields[board.group_by]
     columns: list[Column] = []
-    if description["type"] == "selection":
+    states = workflow.board_columns(board.model, board.group_by)
+    if states is not None:
+        # a workflow-bound field: its states, in order, folded as the workflow says
+        columns = [Column(key, label, fold) for key, label, fold in states]
+        known = {c.key for c in columns}
+        columns += [Column(k, str(k)) for k in aggregates if k is not None and k not in known]
+    elif description["type"] == "selection":
         columns = [Column(key, str(label)) for key, label in description.get("selection") or []]
     else:
         comodel = board.model.env[description["relation"]]
@@ -217,10 +227,13 @@ def _render(request: Request, action: Any, board: Board | None, status: int = 20
     groupable = [g for g in search.group_choices
                  if (search.model_fields.get(g.group_by) or {}).get("type") in GROUPABLE]
     can = _rights(model)
+    if arch is not None:  # the arch's create="0" / edit="0" narrow the user's rights
+        can = {**can, "create": can["create"] and arch.get("create") not in FALSE,
+               "write": can["write"] and arch.get("edit") not in FALSE}
     draggable = bool(group_by) and can["write"] and not (
-        arch is not None and arch.get("records_draggable") in ("0", "false", "False"))
+        arch is not None and arch.get("records_draggable") in FALSE)
     quick_create = bool(arch is not None and can["create"] and arch.get("quick_create")
-                        not in ("0", "false", "False"))
+                        not in FALSE)
     return request.render("client/kanban.html", status=status, **_context(request, action),
                           state=state, search=search, error=error, columns=columns or [],
                           card_fields=card_fields or [], fields=fields, group_by=group_by,

@@ -2,12 +2,15 @@
 
 A modifier is a boolean or a domain over the form's own fields
 (``invisible="[('is_company', '=', True)]"``). The server evaluates it for the first
-render; ``client.js`` evaluates the same JSON domain again as the user edits, with the
-same rules: ``=``, ``!=``, ``in``, ``not in``, ``<``, ``<=``, ``>``, ``>=``, prefix
-``&``, ``|``, ``!``; a many2one compares by id; ``False`` matches any empty value.
+render, and again on save (a field readonly at that moment is not written, a field
+required at that moment may not be empty); ``client.js`` evaluates the same JSON domain
+as the user edits, with the same rules: ``=``, ``!=``, ``in``, ``not in``, ``<``,
+``<=``, ``>``, ``>=``, prefix ``&``, ``|``, ``!``; a many2one compares by id; ``False``
+matches any empty value.
 """
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any, Mapping
 
@@ -15,19 +18,29 @@ from ...views import eval_literal
 
 
 def parse(text: str | None, uid: int = 0) -> bool | list:
+    """A modifier's value: a boolean, or a domain (a list; treat it as read-only, it is
+    shared by every render of the view)."""
+    return _parsed(text, uid if text and "uid" in text else 0)[0]
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(text: str | None, uid: int) -> tuple[bool | list, str]:
+    """``(value, JSON of a domain or "")``, once per text (and user, when it names
+    ``uid``): views are rendered again and again with the same modifiers."""
     if text is None or text == "":
-        return False
+        return False, ""
     if text in ("1", "True", "true"):
-        return True
+        return True, ""
     if text in ("0", "False", "false"):
-        return False
+        return False, ""
     value = eval_literal(text, {"uid": uid})
-    return value if isinstance(value, list) else bool(value)
+    if isinstance(value, list):
+        return value, json.dumps(value)
+    return bool(value), ""
 
 
 def as_json(text: str | None, uid: int = 0) -> str:
-    value = parse(text, uid)
-    return json.dumps(value) if isinstance(value, list) else ""
+    return _parsed(text, uid if text and "uid" in text else 0)[1]
 
 
 def _plain(value: Any) -> Any:
@@ -86,8 +99,13 @@ def evaluate(modifier: bool | list, data: Mapping[str, Any]) -> bool:
 def state(node: Any, data: Mapping[str, Any], uid: int = 0) -> dict[str, Any]:
     """What the template needs for a node: initial booleans and the JSON domains."""
     result: dict[str, Any] = {}
+    get = node.get
     for key in ("invisible", "readonly", "required"):
-        modifier = parse(node.get(key), uid)
+        text = get(key)
+        if text is None:
+            result[key], result[f"{key}_json"] = False, ""
+            continue
+        modifier, as_text = _parsed(text, uid if "uid" in text else 0)
         result[key] = evaluate(modifier, data)
-        result[f"{key}_json"] = json.dumps(modifier) if isinstance(modifier, list) else ""
+        result[f"{key}_json"] = as_text
     return result

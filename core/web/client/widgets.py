@@ -1,11 +1,13 @@
 """Small endpoints behind the client's widgets and search panel: many2one search and
-quick create (JSON), saved searches (private, or shared by administrators).
+quick create (JSON), pictures of image fields, saved searches (private, or shared by
+administrators).
 
-Everything runs as the logged-in user: access rights and record rules decide what a
-widget may list or create.
+Everything runs as the logged-in user: access rights, record rules and field groups
+decide what a widget may list, show or create.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from urllib.parse import urlencode
 
@@ -16,6 +18,7 @@ from werkzeug.wrappers import Response
 from ...exceptions import AccessError, UserError, ValidationError
 from ...i18n.translate import _
 from ..http import Request, route
+from .values import image_type
 
 
 def _json(value: object, status: int = 200) -> Response:
@@ -45,6 +48,30 @@ def name_create(request: Request) -> Response:
     with request.env.savepoint():
         record = model.create({model._rec_name_field(): name})
     return _json([record.id, record.display_name])
+
+
+@route("/web/image/<string:model>/<int:rec_id>/<string:field>", auth="user")
+def image(request: Request, model: str, rec_id: int, field: str) -> Response:
+    """The picture in a binary field, read as the user (model access, record rules,
+    field groups). A URL with ``?v=<record version>`` changes with the record, so the
+    browser may keep it; without, it asks again (ETag) every time. Only real images
+    are served, as what they are: never a stored page passed off as a picture."""
+    records = _model(request, model)
+    described = records._fields.get(field)
+    if described is None or described.type != "binary" or \
+            not records._field_visible(described):
+        raise NotFound()
+    data = records.browse(rec_id).read([field])[0][field]
+    kind = image_type(data)
+    if kind is None:
+        raise NotFound()
+    response = Response(data, mimetype=kind)
+    response.set_etag(hashlib.sha256(data).hexdigest()[:32])
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable" \
+        if request.args.get("v") else "private, no-cache"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response.make_conditional(request)
 
 
 @route("/web/action/<int:action_id>/filters", methods=("POST",), auth="user")

@@ -21,8 +21,11 @@
     });
   });
 
-  /* many2one search and create */
-  document.querySelectorAll("select[data-m2o-model]").forEach(function (select) {
+  /* many2one search and create; window.Comptoir.enhance(root) does it for content
+   * inserted later (list.js: a list row put in edit mode) */
+  function many2one(select) {
+    if (select.dataset.m2oReady) { return; }
+    select.dataset.m2oReady = "1";
     var model = select.dataset.m2oModel;
     var search = document.createElement("input");
     search.type = "search";
@@ -55,6 +58,21 @@
       say(select.dataset.foundLabel.replace("%s", results.length));
     }
 
+    /* the page holds only the current value: choices come when the field is first used */
+    var loaded = false;
+    function load() {
+      if (loaded) { return; }
+      loaded = true;
+      fetch("/web/name_search?model=" + encodeURIComponent(model) + "&q=",
+            {headers: {"Accept": "application/json"}})
+        .then(function (r) { return r.json(); })
+        .then(function (results) { if (!search.value) { fill(results, ""); } });
+    }
+    ["focus", "mouseenter", "touchstart"].forEach(function (type) {
+      select.addEventListener(type, load, {passive: true});
+    });
+    search.addEventListener("focus", load);
+
     search.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () {
@@ -82,10 +100,15 @@
           say(select.dataset.createdLabel.replace("%s", result[1][1]));
         });
     });
-  });
+  }
+  document.querySelectorAll("select[data-m2o-model]").forEach(many2one);
+  window.Comptoir = window.Comptoir || {};
+  window.Comptoir.enhance = function (root) {
+    root.querySelectorAll("select[data-m2o-model]").forEach(many2one);
+  };
 })();
 
-/* modifiers: invisible/required domains re-evaluated as the user edits (see
+/* modifiers: invisible/required/readonly domains re-evaluated as the user edits (see
  * core/web/client/modifiers.py for the rules, which this mirrors) */
 (function () {
   "use strict";
@@ -140,6 +163,13 @@
       form.querySelectorAll("[data-required]").forEach(function (node) {
         var input = node.querySelector("input, select, textarea");
         if (input) { input.required = evaluate(JSON.parse(node.dataset.required), data); }
+      });
+      form.querySelectorAll("[data-readonly]").forEach(function (node) {
+        var readonly = evaluate(JSON.parse(node.dataset.readonly), data);
+        node.classList.toggle("is-readonly", readonly);
+        node.querySelectorAll("input, select, textarea, button").forEach(function (control) {
+          control.disabled = readonly;
+        });
       });
     }
     form.addEventListener("change", apply);

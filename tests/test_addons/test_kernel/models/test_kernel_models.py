@@ -72,6 +72,7 @@ class TestOrder(Model):
     upper_name = fields.Char(compute="_compute_upper_name", inverse="_inverse_upper_name")
     is_urgent = fields.Boolean()
     attachment = fields.Binary()
+    picture = fields.Image("Picture")
     data = fields.Json()
     source = fields.Reference([("res.partner", "Contact"), ("test.tag", "Tag")])
     active = fields.Boolean(default=True)
