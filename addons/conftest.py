@@ -1,0 +1,33 @@
+"""Tests of the bundled addons: one database per engine with every discovered addon
+installed (business addons depend on each other), apart from the kernel tests' database."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from core.testing import installed_database, scratch_database
+
+SHARED_TESTDATA = Path(__file__).resolve().parents[1].parent / "shared" / "testdata"
+
+
+@pytest.fixture(scope="session")
+def comptoir_db(engine_name: str, tmp_path_factory: pytest.TempPathFactory,
+                comptoir_available: dict[str, Any], comptoir_addons: list[str]
+                ) -> Iterator[Any]:
+    """Overrides the plugin's fixture so that the addons' database is never the kernel
+    tests' one (a session fixture is cached by name and place, not by its inputs)."""
+    url, drop = scratch_database(engine_name, tmp_path_factory.mktemp("addons"), "addons")
+    database = installed_database(url, comptoir_addons, available=comptoir_available)
+    try:
+        yield database
+    finally:
+        database.engine.dispose()
+        drop()
+
+
+@pytest.fixture(scope="session")
+def shared_testdata() -> Path:
+    """``../shared/testdata``: real exports, e-mails, calendars and cards."""
+    return SHARED_TESTDATA

@@ -1,0 +1,1 @@
+"""Models of crm_base, one module per concept (imported for their registration)."""
