@@ -104,6 +104,8 @@ class Transaction:
         #: ``(uid, model) -> ids`` a non-superuser was shown by a rule-filtered query:
         #: the cache is shared by every environment, access is not
         self.readable: dict[tuple[int, str], set[int]] = defaultdict(set)
+        #: facts derived once per transaction by kernel mechanisms (keyed by their module)
+        self.memo: dict[str, Any] = {}
 
 
 class Environment(Mapping[str, "BaseModel"]):
