@@ -20,7 +20,7 @@ from lxml import etree
 
 from ..exceptions import ConfigurationError
 from ..views.checks import check_view_files
-from .data import CSV_MODEL_ALIASES, data_schema
+from .data import csv_model_name, data_schema
 from .graph import sort_installed
 from .hookspecs import CheckMessage
 from .manifest import Manifest
@@ -95,7 +95,7 @@ def check_xml(path: Path, registry: Any) -> list[CheckMessage]:
 
 def check_csv(path: Path, registry: Any, addon: str, access_models: set[str]
               ) -> list[CheckMessage]:
-    model_name = CSV_MODEL_ALIASES.get(path.stem, path.stem)
+    model_name = csv_model_name(path)
     model = registry.models.get(model_name)
     if model is None:
         return [CheckMessage("data.E102", f"the file name names no model ('{model_name}')",

@@ -46,6 +46,13 @@ _schema: etree.RelaxNG | None = None
 CSV_MODEL_ALIASES = {"access": "ir.model.access"}
 
 
+def csv_model_name(path: Path) -> str:
+    """The model a data CSV loads into: its file name, ``access.csv`` and ``access_*.csv``
+    being ``ir.model.access``."""
+    stem = "access" if path.stem.startswith("access_") else path.stem
+    return CSV_MODEL_ALIASES.get(stem, stem)
+
+
 def data_schema() -> etree.RelaxNG:
     global _schema
     if _schema is None:
@@ -237,8 +244,7 @@ class DataLoader:
         method(*args)
 
     def load_csv(self, path: Path) -> None:
-        stem = "access" if path.stem.startswith("access_") else path.stem
-        model_name = CSV_MODEL_ALIASES.get(stem, stem)
+        model_name = csv_model_name(path)
         if model_name not in self.env:
             raise DataFileError(f"{path}: the file name must be a model name "
                                 f"('{model_name}' is not a model)")
