@@ -372,3 +372,25 @@ def test_saved_searches_private_or_shared(list_db) -> None:
         shared = env["ir.filters"].search([("name", "=", "For all")]).id
     assert rep.post(f"{base}/filters/{shared}/delete",
                     data={"csrf_token": rep_csrf}).status_code == 403
+
+
+def test_rows_carry_the_lists_decorations(list_db) -> None:
+    ids = list_db.test_ids
+    with list_db.environment() as env:
+        view = env["ir.ui.view"].create({
+            "name": "orders: decorated", "model": "test.order", "type": "list",
+            "priority": 95, "arch": '<list decoration-danger="[(\'quantity\', \'&gt;=\', 118)]" '
+                                    'decoration-bf="[(\'quantity\', \'=\', 119)]" '
+                                    'decoration-muted="not a domain">'
+                                    '<field name="name"/><field name="quantity"/></list>'})
+        action = env["ir.actions.act_window"].create({
+            "name": "Decorated orders", "res_model": "test.order", "view_id": view.id}).id
+    client, _csrf = client_for(list_db, ids["rep"])
+    page = client.get(f"/web/action/{action}?limit=200&o=name").get_data(as_text=True)
+    rows = dict(re.findall(r'<tr data-id="(\d+)"(?: class="([^"]*)")?', page))
+    with list_db.environment() as env:
+        by_name = {o.name: str(o.id) for o in env["test.order"].search(
+            [("name", "in", ["SO0117", "SO0118", "SO0119"])])}
+    assert rows[by_name["SO0117"]] == ""
+    assert rows[by_name["SO0118"]] == "decoration-danger"
+    assert rows[by_name["SO0119"]] == "decoration-danger decoration-bf"

@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 
 from ...exceptions import AccessError, UserError, ValidationError
 from ...i18n.translate import _
+from ...views.literal import eval_literal, today
 from ..http import Request, route
 from . import export, values
 from .search import OPERATORS_BY_TYPE, SearchState, SearchView, operator_labels
@@ -107,12 +108,25 @@ def open_menu(request: Request, menu_id: int) -> Response:
             if menu["id"] == menu_id:
                 action = _first_action(menu)
                 if action:  # opens on the action's first view, as its view_mode says
-                    modes = (request.env(su=True)["ir.actions.act_window"].browse(
-                        action).view_mode or "list").split(",")
+                    record = request.env(su=True)["ir.actions.act_window"].browse(action)
+                    modes = (record.view_mode or "list").split(",")
                     first = modes[0].strip()
                     view = "" if first in ("list", "form", "") else f"/{first}"
-                    return redirect(f"/web/action/{action}{view}?menu={app['id']}")
+                    return redirect(f"/web/action/{action}{view}?menu={app['id']}"
+                                    + _default_filters(record))
     raise NotFound()
+
+
+def _default_filters(action: Any) -> str:
+    """The filters an action's context turns on when its menu opens (Odoo's
+    ``search_default_<filter name>``), as the search's URL parameters."""
+    try:
+        context = action._eval_context()
+    except ValidationError:
+        return ""
+    names = [key[len("search_default_"):] for key, value in sorted(context.items())
+             if isinstance(key, str) and key.startswith("search_default_") and value]
+    return "".join(f"&f={name}" for name in names if name.replace("_", "").isalnum())
 
 
 def _walk(menu: dict[str, Any]) -> list[dict[str, Any]]:
@@ -226,7 +240,7 @@ def render_list(request: Request, action: Any, editing: Mapping[str, Any] | None
             "columns": query.columns, "fields": query.view.fields, "display": values.display,
             "can": list_rights(query), "editing": editing, "list_args": state.query(),
             "input_value": values.input_value, "has_active": "active" in model._fields,
-            "tz": request.env.context.get("tz") or "UTC",
+            "tz": request.env.context.get("tz") or "UTC", "row_classes": {},
             "operator_labels": operator_labels(request.lang),
             "extra_operations": [(op.key, _(op.label, lang=request.lang))
                                  for op in bulk_operations(request, action.res_model)],
@@ -239,6 +253,7 @@ def render_list(request: Request, action: Any, editing: Mapping[str, Any] | None
         return request.render("client/list.html", status=422, error=str(exc), rows=[],
                               total=0, groups=[], pages=1, sums={}, **page)
     rows = records.read(query.names) if records else []
+    page["row_classes"] = row_decorations(query.view.arch, records)
     groups = []
     if state.group_by and state.group_by in model._fields:
         groups = model.read_group(query.domain, [f"{n}:sum" for n in query.summed],
@@ -253,6 +268,35 @@ def render_list(request: Request, action: Any, editing: Mapping[str, Any] | None
     pages = max(1, -(-total // limit))
     return request.render("client/list.html", status=status, rows=rows, total=total,
                           groups=groups, pages=pages, sums=sums, error="", **page)
+
+
+#: ``decoration-*`` attributes of a list's root and the CSS classes they give a row
+DECORATIONS = ("muted", "info", "success", "warning", "danger", "bf", "it")
+
+
+def row_decorations(arch: Any, records: Any) -> dict[int, str]:
+    """``{record id: "decoration-success ..."}`` for the rows that match the list's
+    ``decoration-<kind>="[domain]"`` attributes: one query per decoration, whatever the
+    number of rows. A decoration whose domain is not valid is ignored (the view checks
+    report it)."""
+    classes: dict[int, list[str]] = {}
+    if not records:
+        return {}
+    names = {"uid": records.env.uid,
+             "context_today": today(records.env.context.get("tz") or None)}
+    for kind in DECORATIONS:
+        text = arch.get(f"decoration-{kind}")
+        if not text:
+            continue
+        try:
+            domain = eval_literal(text, names, default=[])
+            matching = records.with_context(active_test=False).search(
+                [("id", "in", records.ids), *domain], order=False)
+        except ValidationError:
+            continue
+        for record_id in matching.ids:
+            classes.setdefault(record_id, []).append(f"decoration-{kind}")
+    return {record_id: " ".join(kinds) for record_id, kinds in classes.items()}
 
 
 def _list_extras(request: Request, action: Any, query: ListQuery) -> dict[str, Any]:

@@ -156,8 +156,8 @@ def editing(request: Request, query: ListQuery, record: Any,
 
 def _row_response(request: Request, query: ListQuery, status: int = 200,
                   **values_: Any) -> Response:
-    return request.render("client/list_row.html", status=status, **_page(request, query),
-                          **values_)
+    return request.render("client/list_row.html", status=status,
+                          **{**_page(request, query), **values_})
 
 
 def _page(request: Request, query: ListQuery) -> dict[str, Any]:
@@ -167,7 +167,7 @@ def _page(request: Request, query: ListQuery) -> dict[str, Any]:
             "fields": query.view.fields, "display": values.display,
             "input_value": values.input_value, "can": controllers.list_rights(query),
             "tz": request.env.context.get("tz") or "UTC",
-            "list_args": query.state.query()}
+            "list_args": query.state.query(), "row_classes": {}}
 
 
 def _open(request: Request, action_id: int, rec_id: int | None) -> tuple[ListQuery, Any]:
@@ -233,7 +233,8 @@ def _saved(request: Request, query: ListQuery, record: Any) -> Response:
     if not _fragment(request):
         return redirect(_urls(request, query, record.id)["cancel_url"], code=303)
     rows = record.read(query.names)
-    response = _row_response(request, query, rows=rows, editing=None)
+    response = _row_response(request, query, rows=rows, editing=None,
+                             row_classes=controllers.row_decorations(query.view.arch, record))
     sums = controllers.list_sums(query)
     response.headers["X-List-Sums"] = json.dumps({
         name: values.display(value, query.view.fields[name], request.lang)
