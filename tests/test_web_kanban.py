@@ -257,3 +257,27 @@ def test_a_menu_opens_its_action_on_the_first_view_and_create_0_hides_new(kanban
     assert f"/web/action/{ids['action']}/new" in board
     frozen_board = client.get(f"/web/action/{frozen_action}/kanban").get_data(as_text=True)
     assert f"/web/action/{frozen_action}/new" not in frozen_board
+
+
+def test_cards_show_pictures_and_amounts_with_their_currency(kanban_db) -> None:
+    from .test_web_form_widgets import png
+    ids = kanban_db.test_ids
+    with kanban_db.environment() as env:
+        euro = env["res.currency"].search([("name", "=", "EUR")])
+        view = env["ir.ui.view"].create({
+            "name": "orders kanban with pictures", "model": "test.order",
+            "arch": '<kanban><field name="name"/><field name="picture"/>'
+                    '<field name="budget"/></kanban>'})
+        action = env["ir.actions.act_window"].create({
+            "name": "Catalogue", "res_model": "test.order", "view_mode": "kanban",
+            "view_id": view.id}).id
+        pictured = env["test.order"].create({"name": "With picture", "picture": png(),
+                                             "budget": 1250.5, "currency_id": euro.id})
+        plain = env["test.order"].create({"name": "Without picture", "budget": 3})
+    client, _csrf = client_for(kanban_db, ids["admin"])
+    with count_queries(kanban_db.engine) as counter:
+        page = client.get(f"/web/action/{action}/kanban").get_data(as_text=True)
+    assert f'src="/web/image/test.order/{pictured.id}/picture?v=' in page
+    assert f"/web/image/test.order/{plain.id}/picture" not in page
+    assert "€1,250.50" in page                       # the card's own currency
+    assert counter.count < 40                         # pictures are not read to be shown

@@ -241,6 +241,7 @@ def render_list(request: Request, action: Any, editing: Mapping[str, Any] | None
             "can": list_rights(query), "editing": editing, "list_args": state.query(),
             "input_value": values.input_value, "has_active": "active" in model._fields,
             "tz": request.env.context.get("tz") or "UTC", "row_classes": {},
+            "row_currency": {},
             "operator_labels": operator_labels(request.lang),
             "extra_operations": [(op.key, _(op.label, lang=request.lang))
                                  for op in bulk_operations(request, action.res_model)],
@@ -254,6 +255,7 @@ def render_list(request: Request, action: Any, editing: Mapping[str, Any] | None
                               total=0, groups=[], pages=1, sums={}, **page)
     rows = records.read(query.names) if records else []
     page["row_classes"] = row_decorations(query.view.arch, records)
+    page["row_currency"] = values.row_currencies(records, query.view.fields, query.names)
     groups = []
     if state.group_by and state.group_by in model._fields:
         groups = model.read_group(query.domain, [f"{n}:sum" for n in query.summed],

@@ -167,7 +167,7 @@ def _page(request: Request, query: ListQuery) -> dict[str, Any]:
             "fields": query.view.fields, "display": values.display,
             "input_value": values.input_value, "can": controllers.list_rights(query),
             "tz": request.env.context.get("tz") or "UTC",
-            "list_args": query.state.query(), "row_classes": {}}
+            "list_args": query.state.query(), "row_classes": {}, "row_currency": {}}
 
 
 def _open(request: Request, action_id: int, rec_id: int | None) -> tuple[ListQuery, Any]:
@@ -233,8 +233,10 @@ def _saved(request: Request, query: ListQuery, record: Any) -> Response:
     if not _fragment(request):
         return redirect(_urls(request, query, record.id)["cancel_url"], code=303)
     rows = record.read(query.names)
-    response = _row_response(request, query, rows=rows, editing=None,
-                             row_classes=controllers.row_decorations(query.view.arch, record))
+    response = _row_response(
+        request, query, rows=rows, editing=None,
+        row_classes=controllers.row_decorations(query.view.arch, record),
+        row_currency=values.row_currencies(record, query.view.fields, query.names))
     sums = controllers.list_sums(query)
     response.headers["X-List-Sums"] = json.dumps({
         name: values.display(value, query.view.fields[name], request.lang)

@@ -184,8 +184,18 @@ def _fill(board: Board, columns: list[Column], names: list[str]) -> None:
     shown = [i for ids in chosen.values() for i in ids]
     if not shown:
         return
-    rows = {row["id"]: row for row in model.browse(shown).read(
-        list(dict.fromkeys(names + ["version"])))}
+    described = board.fields
+    pictures = [n for n in names if described.get(n, {}).get("image")]
+    records = model.browse(shown)
+    rows = {row["id"]: row for row in records.read(
+        list(dict.fromkeys([n for n in names if n not in pictures] + ["version"])))}
+    for name in pictures:  # which cards have a picture, without reading the pictures
+        having = set(model.search([("id", "in", shown), (name, "!=", False)]).ids)
+        for row_id, row in rows.items():
+            row[name] = row_id in having
+    currencies = values.row_currencies(records, described, names)
+    for row_id, row in rows.items():
+        row["__currency"] = currencies.get(row_id, {})
     for key, ids in chosen.items():
         by_key[key].cards = [rows[i] for i in ids if i in rows]
 

@@ -25,7 +25,7 @@ from ...orm.fields import image_type
 _BLOCK_END = re.compile(r"(</(?:p|h[1-6]|li|div|td|tr|blockquote)>|<br\s*/?>)", re.I)
 
 __all__ = ["display", "input_value", "parse", "parse_image", "from_iso", "html",
-           "currency_affix", "image_type"]
+           "currency_affix", "image_type", "row_currencies"]
 
 
 def display(value: Any, description: Mapping[str, Any], lang: str, tz: str = "UTC",
@@ -63,6 +63,24 @@ def display(value: Any, description: Mapping[str, Any], lang: str, tz: str = "UT
         spaced = _BLOCK_END.sub(r"\1 ", str(value))
         return " ".join(unescape(nh3.clean(spaced, tags=set())).split())
     return str(value)
+
+
+def row_currencies(records: Any, descriptions: Mapping[str, Any],
+                   names: list[str]) -> dict[int, dict[str, str]]:
+    """``{record id: {monetary field: currency code}}`` for the monetary ``names`` whose
+    currency field is on the model: two queries whatever the number of records."""
+    wanted = {name: description["currency_field"] for name in names
+              if (description := descriptions.get(name)) and description.get("type") ==
+              "monetary" and description.get("currency_field") in records._fields}
+    if not wanted or not records:
+        return {}
+    currency_fields = sorted(set(wanted.values()))
+    rows = records.read(currency_fields, load="_classic_write")
+    ids = {row[c] for row in rows for c in currency_fields if row[c]}
+    codes = {c["id"]: c["name"] for c in
+             records.env["res.currency"].sudo().browse(sorted(ids)).read(["name"])}
+    return {row["id"]: {name: codes[row[c]] for name, c in wanted.items() if row[c] in codes}
+            for row in rows}
 
 
 def html(value: Any) -> Markup:
