@@ -285,5 +285,8 @@ main.add_command(fields)
 from .cli_jobs import jobs  # noqa: E402
 main.add_command(jobs)
 
+from .cli_import import import_command  # noqa: E402
+main.add_command(import_command)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import vobject
 
-from ..exceptions import UserError
+from ..exceptions import UserError, ValidationError
 from ..i18n.translate import _
 from .report import ImportReport
 
@@ -259,9 +259,45 @@ def _store(env: "Environment", parsed: list, report: ImportReport) -> None:
             by_name.setdefault(name, set()).update(phones)
         to_create.append(vals)
         labels.append(name)
-    if to_create:
-        partners.create(to_create)
+    if not to_create:
+        return
+    try:
+        with env.savepoint():
+            partners.create(to_create)
         report.created.extend(labels)
+        return
+    except ValidationError:
+        pass  # some card breaks a rule of the address book: each on its own, then
+    for name, vals in zip(labels, to_create):
+        _store_one(env, name, vals, report)
+
+
+#: fields a card may lose (kept in the notes) rather than the whole card being refused
+_DROPPABLE = ("phone", "mobile", "email", "website")
+
+
+def _store_one(env: "Environment", name: str, vals: dict[str, Any],
+               report: ImportReport) -> None:
+    """Create one contact in a savepoint; a value an addon's rules refuse (a phone that
+    cannot be read...) moves to the notes with a warning, anything else skips the card."""
+    vals = dict(vals)
+    while True:
+        try:
+            with env.savepoint():
+                env["res.partner"].create(vals)
+            report.created.append(name)
+            return
+        except ValidationError as exc:
+            if exc.field in _DROPPABLE and vals.get(exc.field):
+                value = vals.pop(exc.field)
+                vals["comment"] = "\n\n".join(filter(None, (
+                    vals.get("comment"), f"{exc.field}: {value}")))
+                report.warnings.append((name, _("%(value)s was not kept: %(error)s (it is "
+                                                "in the notes)", value=value,
+                                                error=str(exc))))
+                continue
+            report.skipped.append((name, str(exc)))
+            return
 
 
 def _companies(env: "Environment", names: list[str]) -> dict[str, int]:

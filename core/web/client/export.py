@@ -11,9 +11,7 @@ written as is, for other programs to read.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
@@ -22,6 +20,7 @@ from lxml import html as lxml_html
 from werkzeug.wrappers import Response
 
 from ...i18n import formatting
+from ...spreadsheet import csv_bytes, xlsx_bytes
 from . import values
 
 #: types an export cannot represent as one cell
@@ -191,46 +190,7 @@ def cell(value: Any, description: dict[str, Any], lang: str, tz: str | None = No
     return values.display(value, description, lang, tz or "UTC")
 
 
-# -- files --------------------------------------------------------------------------------
-def xlsx_bytes(headers: list[str], table: list[list[Any]]) -> bytes:
-    import xlsxwriter
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                            "strings_to_urls": False,
-                                            "strings_to_numbers": False})
-    sheet = workbook.add_worksheet()
-    bold = workbook.add_format({"bold": True})
-    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    datetime_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    for column, header in enumerate(headers):
-        sheet.write_string(0, column, header, bold)
-        sheet.set_column(column, column, max(12, min(40, len(header) + 4)))
-    for row_index, line in enumerate(table, start=1):
-        for column, value in enumerate(line):
-            if isinstance(value, dt.datetime):
-                sheet.write_datetime(row_index, column, value, datetime_format)
-            elif isinstance(value, dt.date):
-                sheet.write_datetime(row_index, column, dt.datetime.combine(value, dt.time()),
-                                     date_format)
-            elif isinstance(value, (int, float)) and not isinstance(value, bool):
-                sheet.write_number(row_index, column, value)
-            else:
-                sheet.write_string(row_index, column, str(value))
-    sheet.freeze_panes(1, 0)
-    workbook.close()
-    return buffer.getvalue()
-
-
-def csv_bytes(headers: list[str], table: list[list[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(headers)
-    for line in table:
-        writer.writerow([v.isoformat(sep=" ") if isinstance(v, dt.datetime) else
-                         v.isoformat() if isinstance(v, dt.date) else v for v in line])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
+# -- files (written by core.spreadsheet) ----------------------------------------------
 def response(records: Any, columns: list[ExportField], kind: str, lang: str,
              tz: str | None = None) -> Response:
     """The file to download: ``kind`` is ``xlsx`` or ``csv``."""

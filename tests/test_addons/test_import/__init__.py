@@ -1,0 +1,1 @@
+"""Test addon: a contact model overriding every import hook."""
