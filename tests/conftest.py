@@ -28,6 +28,26 @@ def comptoir_available() -> dict[str, Any]:
     return {**kernel, **test_addon_manifests()}
 
 
+@pytest.fixture(scope="session")
+def comptoir_addons(comptoir_available: dict[str, Any]) -> list[str]:
+    """The kernel tests' own list (a session fixture is cached once per session: the
+    plugin's would be shared with the addons' tests)."""
+    return sorted(comptoir_available)
+
+
+@pytest.fixture(scope="session")
+def live_database(tmp_path_factory: pytest.TempPathFactory,
+                  comptoir_available: dict[str, Any]) -> Any:
+    """The kernel browser tests' server database: the kernel addons with their demo data
+    (business addons test their pages in their own suites)."""
+    from core.modules.loading import Database
+    url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}"
+    database = Database(url, available=comptoir_available)
+    database.install(sorted(name for name, manifest in comptoir_available.items()
+                            if manifest.module.startswith("core.")), demo=True)
+    return database
+
+
 @pytest.fixture(autouse=True)
 def _warm_automation_plans(request: pytest.FixtureRequest) -> None:
     """A running server reads the workflow and automation configuration once, on its

@@ -16,6 +16,8 @@ through the same hooks a third-party addon uses.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from core import hookimpl
 
 from .channels import ChannelError, Delivery, NotificationChannel, channels_of
@@ -45,3 +47,11 @@ def comptoir_automation_actions() -> list:
 def comptoir_notification_channels() -> list[NotificationChannel]:
     from .sms import SMS_CHANNEL
     return [SMS_CHANNEL]
+
+
+@hookimpl
+def comptoir_merge_records(env: Any, model: str, source_ids: list[int],
+                           target_id: int) -> None:
+    """The duplicates' messages, activities and followers move to the kept record."""
+    from .merge import merge_threads
+    merge_threads(env, model, source_ids, target_id)

@@ -274,10 +274,18 @@ def edit_activity(request: Request, activity_id: int) -> Response:
 
 @route("/mail/activity/<int:activity_id>/done", methods=("POST",), auth="user")
 def activity_done(request: Request, activity_id: int) -> Response:
+    """Mark an activity done with its outcome; when its type writes a report (a visit
+    report...), go to that report (``redirect`` in the JSON answer)."""
     activity = _activity(request, activity_id)
     feedback = (request.form.get("feedback") or "").strip()
     with request.env.savepoint():
         messages = activity.action_done(feedback or None)
+        report = activity._done_report()
+    if report is not None:  # a structured report to complete: open it
+        url = f"/mail/open/{report._name}/{report.id}"
+        if request.wants_json():
+            return _json({"ok": True, "message_ids": messages.ids, "redirect": url})
+        return redirect(url, code=303)
     return _done(request, {"message_ids": messages.ids})
 
 

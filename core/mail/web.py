@@ -116,7 +116,7 @@ def _activities(record: Any, writable: bool, lang: str, tz: str) -> dict[str, An
         ["activity_type_id", "summary", "note", "date_deadline", "user_id", "create_uid"])
     kinds = env["mail.activity.type"].search_fetch(
         ["|", ("res_model", "=", False), ("res_model", "=", record._name)],
-        ["name", "summary", "category", "icon", "delay_days"])
+        ["name", "summary", "category", "icon", "delay_days", "report_model"])
     by_kind = {k.id: k for k in kinds}
     owners = env["res.users"].sudo()._display_names(
         {a.user_id.id for a in activities}) if activities else {}
@@ -138,6 +138,7 @@ def _activities(record: Any, writable: bool, lang: str, tz: str) -> dict[str, An
             else "",
             "state": state, "state_label": _(states.get(state, state), lang=lang),
             "owner": owners.get(owner, ""), "owner_id": owner,
+            "report": bool(kind and kind.report_model),
             "can_edit": writable or env.uid in (owner, author)})
     return {"activities": items, "today": today.isoformat(),
             "activity_types": [{"id": k.id, "name": k.name, "delay": k.delay_days or 0,

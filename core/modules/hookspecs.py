@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from core.automation import AssignmentStrategy, AutomationAction
     from core.mail import NotificationChannel
     from core.orm import Environment, Registry
+    from core.web.client.dashboard_widgets import DashboardWidget
 
 __all__ = ["PROJECT_NAME", "CheckMessage", "hookimpl", "hookspec"]
 
@@ -205,6 +206,25 @@ def comptoir_notification_channels() -> list[NotificationChannel]:
     """
 
 
+# --- Dashboards: when a registry's catalogue of dashboard widgets is built -----------------
+
+
+@hookspec
+def comptoir_dashboard_widgets() -> list[DashboardWidget]:
+    """Return the widgets an addon adds to dashboards (figures beyond one read_group).
+
+    Called once per registry, the first time a dashboard shows a ``<widget name="...">``
+    element, for every installed addon. Takes no arguments. Returns a list of
+    ``core.web.client.dashboard_widgets.DashboardWidget`` (``key``, ``label``,
+    ``render(context)``, ``help``); ``render`` receives a ``WidgetContext`` (the viewing
+    user's ``env``, ``today`` in his time zone, the element's ``title`` and ``options``,
+    the dashboard's ``model`` and search ``domain``) and returns ``Tile`` and ``Table``
+    items; a ``UserError`` it raises is shown in place of the widget. The lists of all
+    addons are concatenated; two widgets with the same key are a configuration error.
+    Not firstresult.
+    """
+
+
 # --- Merging records: after references were rewired, before the duplicates go ------------
 
 
@@ -221,4 +241,39 @@ def comptoir_merge_records(env: Environment, model: str, source_ids: list[int],
     metadata cannot see: records pointing with a ``(res_model, res_id)`` pair (messages,
     followers, activities, attachments) or an addon's own tables. ``env`` is a superuser
     environment. Returns nothing; raising refuses the merge. Not firstresult.
+    """
+
+
+# --- Web: share users and the customer portal -----------------------------------------------
+
+if TYPE_CHECKING:
+    from core.portal import PortalSection
+
+
+@hookspec
+def comptoir_share_home(env: Environment) -> str | None:
+    """Return the page a share user (a portal customer) lands on instead of the back office.
+
+    Called by the web application when a logged-in member of a share group asks for a
+    back-office page (any ``auth="user"`` route: ``/web``, the web client, the chatter's
+    endpoints), for every installed addon. ``env`` is that user's environment (his rights
+    apply). Returns a local path (``"/my"``) or ``None`` when the addon has no page for
+    him. The first path of the results wins: pluggy calls an addon before those it
+    depends on, so an addon may override the portal's home. When no addon gives one, the
+    request is refused with a 403 page. Not firstresult.
+    """
+
+
+@hookspec
+def comptoir_portal_sections(env: Environment) -> list[PortalSection]:
+    """Return the sections an addon adds to the customer portal's home page (``/my``).
+
+    Called each time the portal's home page is drawn, for every installed addon. ``env``
+    is the visitor's environment (a portal customer, or an internal user looking at the
+    portal): his access rights and record rules apply, so counts are of what he may see.
+    Returns a list of ``core.portal.PortalSection`` (``key``, ``label``, ``url``,
+    ``count``, and optionally ``description`` and ``sequence``); an addon returns nothing
+    (or ``None`` items, skipped) for a visitor who has no business there. The lists of all addons are concatenated and
+    sorted by ``sequence`` then label; two sections with the same key are a configuration
+    error. Not firstresult.
     """

@@ -18,10 +18,11 @@ def scratch_database(engine_name: str, folder: Any, label: str) -> tuple[str, An
     return make(engine_name, folder, label)
 
 
-def installed_database(url: str, addons: list[str], available: Any = None) -> Any:
-    """A ``Database`` at ``url`` with ``addons`` installed (without demo data), for addon
-    test suites that need their own database."""
+def installed_database(url: str, addons: list[str] | None = None,
+                       available: Any = None) -> Any:
+    """A ``Database`` at ``url`` with ``addons`` (default: every available addon)
+    installed without demo data, for addon test suites that need their own database."""
     from ..modules.loading import Database
     database = Database(url, available=available)
-    database.install(addons)
+    database.install(sorted(database.available) if addons is None else addons)
     return database

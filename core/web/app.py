@@ -5,6 +5,13 @@ server-side session, see :mod:`core.security.sessions`) to know the user; check 
 state-changing methods; call the controller; commit, or roll back on any error. Errors a
 user caused become a page (or JSON) in words; anything else becomes an error page with a
 reference, the traceback going to the log only.
+
+Routes with ``auth="user"`` are the back office, for internal users only: a *share* user
+(a member of a share group, such as a portal customer) asking for one of its pages is sent
+to the home an installed addon gives through the ``comptoir_share_home`` hook (the
+portal's ``/my``); his other requests there, JSON included, are refused (403). Pages meant
+for customers are ``auth="public"`` routes that check the login themselves
+(``core.portal.portal_route``).
 """
 from __future__ import annotations
 
@@ -14,6 +21,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+import sqlalchemy as sa
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.utils import redirect
@@ -24,6 +32,7 @@ from ..exceptions import (AccessDenied, AccessError, ConflictError, MissingError
 from ..i18n.translate import _, current_lang
 from ..orm import SUPERUSER_ID, Environment
 from ..security import sessions
+from ..security.access import cache_of, user_group_ids
 from .http import SAFE_METHODS, Request, RouteSpec
 from .templates import Templates
 
@@ -133,6 +142,8 @@ class Application:
                 return redirect(f"/web/login?redirect={request.full_path.rstrip('?')}")
             raise AccessDenied(_("Your session has expired; log in again.",
                                  lang=request.lang))
+        if spec.auth == "user" and is_share_user(request.env):
+            return self.share_user_elsewhere(request)
         if spec.csrf and request.method not in SAFE_METHODS and not self.csrf_ok(request):
             raise AccessError(_("The form was out of date or did not come from Comptoir "
                                 "(invalid security token). Reload the page and try again.",
@@ -142,6 +153,17 @@ class Application:
             result, mimetype="text/html")
         self.set_cookies(request, response)
         return response
+
+    def share_user_elsewhere(self, request: Request) -> Response:
+        """A share user asked for the back office: a page sends him to his own home (the
+        first URL the ``comptoir_share_home`` hook gives); anything else is refused."""
+        if request.method in SAFE_METHODS and not request.wants_json():
+            hook = self.database.registry.pm.hook  # type: ignore[attr-defined]
+            homes = hook.comptoir_share_home(env=request.env)
+            home = next((url for url in homes if url), None)
+            if home:
+                return redirect(home)
+        raise AccessError(_("This part of Comptoir is for staff only.", lang=request.lang))
 
     def public_uid(self, root: Environment) -> int:
         """Anonymous visitors act as the inactive public user (group Public), never as
@@ -211,6 +233,17 @@ class Application:
         response = Response(path.read_bytes(), mimetype=mimetype)
         response.headers["Cache-Control"] = "public, max-age=3600"
         return response
+
+
+def is_share_user(env: Environment) -> bool:
+    """Whether the environment's user belongs to a share group (portal customers, the
+    public user): kept with the user's groups in the security cache."""
+    cache = cache_of(env)
+    if ("share_groups",) not in cache:
+        groups = env.registry["res.groups"]._sa_table
+        cache[("share_groups",)] = frozenset(row[0] for row in env.execute(
+            sa.select(groups.c.id).where(groups.c.share.is_(True))))
+    return bool(cache[("share_groups",)] & user_group_ids(env, env.uid))
 
 
 def _accepted_language(request: Request) -> str:

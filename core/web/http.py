@@ -5,7 +5,10 @@ A route is a function decorated with :func:`route`; it receives the :class:`Requ
 Werkzeug response or a string. Addons contribute routes through the
 ``comptoir_routes`` hook; the kernel's own controllers use the same decorator.
 
-``auth``: ``"user"`` needs a logged-in user (others are sent to the login page),
+``auth``: ``"user"`` is the back office: a logged-in internal user (anonymous visitors are
+sent to the login page; share users such as portal customers to the home an addon gives
+through ``comptoir_share_home``, or a 403), ``core.portal``'s ``portal_route`` is for
+logged-in customers,
 ``"public"`` runs as the visitor (anonymous: the superuser environment is NOT given; use
 ``request.env(su=True)`` deliberately), ``"none"`` needs no database user at all.
 ``csrf``: state-changing methods must carry the session's CSRF token (form field

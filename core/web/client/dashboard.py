@@ -3,10 +3,12 @@ dashboard of the graphs and pivots he saved.
 
 A dashboard arch (``core/views/rng/dashboard.rng``) holds ``<group>`` sections,
 ``<aggregate>`` KPI tiles (one ``read_group`` each; with ``date_field`` and ``period``
-the figure of the current period and its change against the previous one) and
-``<view type="graph|pivot|list" ref="...">`` embedded views of the same model, rendered
-by the graph and pivot modules. Elements with ``groups`` were stripped by the view
-compiler already.
+the figure of the current period and its change against the previous one),
+``<view type="graph|pivot|list" ref="..." domain="...">`` embedded views of the same
+model (narrowed by their own ``domain``), rendered by the graph and pivot modules, and
+``<widget name="...">`` figures computed by an addon's widget
+(:mod:`.dashboard_widgets`). Elements with ``groups`` were stripped by the view compiler
+already.
 
 The personal dashboard is a JSON list of ``{"id", "title", "url"}`` in the
 ``ir.config_parameter`` ``dashboard.user.<uid>``, read and written for the current user
@@ -19,6 +21,7 @@ import datetime as dt
 import json
 import re
 import uuid
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -36,6 +39,7 @@ from ...views import eval_literal, today
 from ..http import Request, route
 from . import values
 from .controllers import _action, _context, _menus
+from .dashboard_widgets import widget_blocks
 from .graph import COUNT, Analysis, error_page, graph_data
 from .pivot import pivot_data
 from .search import CUSTOM_OPERATORS
@@ -94,7 +98,6 @@ def kpi(analysis: Analysis, node: Any, on: dt.date | None = None) -> dict[str, A
     extra = eval_literal(node.get("domain"), names, default=[]) or []
     domain = analysis.domain + list(extra)
     conditions = _domain_conditions(list(extra))
-    key = COUNT if spec == COUNT else spec.split(":")[0]
     date_field, period = node.get("date_field"), node.get("period")
     tile: dict[str, Any] = {"label": node.get("string") or analysis.label(name),
                             "change": None, "period": period}
@@ -150,11 +153,30 @@ def _fragment(request: Request, template: str, action: Any, **values_: Any) -> M
                                                **_context(request, action), **values_))
 
 
+def narrowed(analysis: Analysis, node: Any) -> Analysis:
+    """The analysis of an embedded view with a ``domain`` of its own: the dashboard's
+    search narrowed by it (as list conditions where it can be, so that the view's links
+    keep it)."""
+    env = analysis.env
+    names = {"uid": env.uid, "context_today": today(env.context.get("tz"))}
+    extra = list(eval_literal(node.get("domain"), names, default=[]) or [])
+    if not extra:
+        return analysis
+    conditions = _domain_conditions(extra)
+    if conditions is None:
+        return replace(analysis, domain=analysis.domain + extra)
+    args = MultiDict(analysis.args)
+    for condition in conditions:
+        args.add("c", condition)
+    return Analysis.of(env, analysis.action, args)
+
+
 def embedded_view(request: Request, analysis: Analysis, node: Any) -> Markup | dict:
     env, action = request.env, analysis.action
     kind = node.get("type")
     if kind not in ("graph", "pivot", "list"):
         return Markup("")
+    analysis = narrowed(analysis, node)
     view = env["ir.ui.view"].get_view(action.res_model, kind, _view_id(env, node.get("ref")))
     base = f"/web/action/{action.id}"
     if kind == "graph":
@@ -196,6 +218,18 @@ def render_nodes(request: Request, analysis: Analysis, parent: Any) -> list[dict
             continue
         if node.tag == "aggregate":
             tiles.append(kpi(analysis, node))
+            continue
+        if node.tag == "widget":
+            day = dt.date.fromisoformat(today(analysis.env.context.get("tz")))
+            for block in widget_blocks(analysis.env, node, day, analysis.model._name,
+                                       analysis.domain):
+                if block["kind"] == "kpis":  # beside the tiles before it
+                    tiles.extend(block["tiles"])
+                    continue
+                if tiles:
+                    blocks.append({"kind": "kpis", "tiles": tiles})
+                    tiles = []
+                blocks.append(block)
             continue
         if tiles:
             blocks.append({"kind": "kpis", "tiles": tiles})

@@ -1,5 +1,6 @@
 """The form view: ``/web/action/<action>/<id>`` shows a record (POST saves it),
-``/web/action/<action>/new`` a new one, ``.../<id>/call`` runs a button's method.
+``/web/action/<action>/new`` a new one, ``.../<id>/call`` runs a button's method (and
+follows the action it may return, such as a wizard: :mod:`.wizard`).
 
 Saving parses the posted values per field type (:mod:`.values`), the inline lines of
 one2many fields as x2many commands (:mod:`.form_widgets`), and writes everything in one call,
@@ -47,6 +48,8 @@ def _form_data(request: Request, action: Any, record: Any, form: Any,
             description = form.fields.get(name) or {}
             if description.get("type") == "many2one" and isinstance(value, int) and value:
                 data[name] = inline.many2one_value(env, description["relation"], value)
+            elif description.get("type") == "many2many" and isinstance(value, (list, tuple)):
+                data[name] = _default_ids(value)  # commands from a recordset default
     posted = posted or {}
     for name, value in posted.get("vals", {}).items():
         kind = form.fields[name]["type"] if name in form.fields else ""
@@ -84,6 +87,20 @@ def _form_data(request: Request, action: Any, record: Any, form: Any,
             "html": values.html, "currency_affix": values.currency_affix,
             "can": rights, "title": (
                 record.display_name if record else _("New", lang=request.lang))}
+
+
+def _default_ids(value: Any) -> list[int]:
+    """The ids a many2many default holds: plain ids, or ``(6, 0, ids)`` / ``(4, id)``
+    commands (what ``default_get`` makes of a recordset)."""
+    ids: list[int] = []
+    for item in value:
+        if isinstance(item, int):
+            ids.append(item)
+        elif isinstance(item, (list, tuple)) and item and item[0] == 6:
+            ids = [int(i) for i in item[2]]
+        elif isinstance(item, (list, tuple)) and len(item) > 1 and item[0] == 4:
+            ids.append(int(item[1]))
+    return ids
 
 
 @route(["/web/action/<int:action_id>/<int:rec_id>", "/web/action/<int:action_id>/new"],
@@ -277,6 +294,8 @@ def call_button(request: Request, action_id: int, rec_id: int) -> Response:
     if method.startswith("_") or method not in declared or not callable(
             getattr(record, method, None)):
         raise AccessError(_("This button is not available.", lang=request.lang))
-    getattr(record, method)()
-    return redirect(f"/web/action/{action_id}/{rec_id}?menu={request.args.get('menu', '')}",
-                    code=303)
+    back = f"/web/action/{action_id}/{rec_id}?menu={request.args.get('menu', '')}"
+    result = getattr(record, method)()
+    # a method may answer with an action: a wizard to open, a record, a page
+    from .wizard import follow_action
+    return follow_action(request, result, back) or redirect(back, code=303)

@@ -8,7 +8,8 @@ from . import auth, home, preferences
 
 #: web client modules, one per view type or feature; each declares its routes
 CLIENT_MODULES = ("controllers", "form", "kanban", "calendar", "graph", "pivot", "dashboard",
-                  "widgets", "inline", "attachments", "workflow", "view_editor")
+                  "widgets", "inline", "attachments", "workflow", "view_editor", "imports",
+                  "wizard", "choice_widgets", "merge")
 #: the external APIs (REST + OpenAPI, Odoo-compatible RPC)
 API_MODULES = ("core.web.api.rest", "core.web.api.openapi", "core.web.api.rpc")
 

@@ -51,8 +51,11 @@ def login(request: Request) -> Response | str:
                           title=_("Log in", lang=request.lang))
 
 
-@route("/web/logout", methods=("POST",), auth="user")
+@route("/web/logout", methods=("POST",), auth="public")
 def logout(request: Request) -> Response:
-    sessions.revoke(request.env(su=True), request.cookies.get("comptoir_session") or "")
-    request.clear_session = True
+    """End the session, whoever holds it: staff, or customers (share users, who are kept
+    out of the ``auth="user"`` back office); without one, only go to the login page."""
+    if request.session is not None:
+        sessions.revoke(request.env(su=True), request.cookies.get("comptoir_session") or "")
+        request.clear_session = True
     return redirect("/web/login", code=303)

@@ -1,6 +1,7 @@
 /* The chatter under forms (views/client/chatter.html) and the inbox: small enhancements
  * over plain forms that work without JavaScript.
- * - forms marked data-chatter-form are posted in place and the chatter is redrawn;
+ * - forms marked data-chatter-form are posted in place and the chatter is redrawn (or the
+ *   page goes where the answer says: the report of an activity just done);
  * - the e-mail composer disables its subject and text while a template is chosen;
  * - the composer's tabs (log a note / send a message) and its @mention suggestions
  *   (a listbox driven from the keyboard: arrows, Enter or Tab to pick, Escape to close);
@@ -82,6 +83,7 @@
           showError(form, (result[1].error || {}).message || "Error");
           return;
         }
+        if (result[1].redirect) { window.location.assign(result[1].redirect); return; }
         if (form.dataset.done) { say(form.dataset.done); }
         return refresh(panel, form.dataset.focus || (composer ? "#chatter-body" : null));
       })
