@@ -13,13 +13,13 @@ SHARED_TESTDATA = Path(__file__).resolve().parents[1].parent / "shared" / "testd
 
 
 @pytest.fixture(scope="session")
-def comptoir_db(engine_name: str, tmp_path_factory: pytest.TempPathFactory,
-                comptoir_available: dict[str, Any], comptoir_addons: list[str]
-                ) -> Iterator[Any]:
+def comptoir_db(engine_name: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """Overrides the plugin's fixture so that the addons' database is never the kernel
-    tests' one (a session fixture is cached by name and place, not by its inputs)."""
+    tests' one. It depends on no other session fixture of addon lists on purpose: a
+    session fixture is cached once per session, so the kernel tests' lists (which hold
+    their test addons) would come back here."""
     url, drop = scratch_database(engine_name, tmp_path_factory.mktemp("addons"), "addons")
-    database = installed_database(url, comptoir_addons, available=comptoir_available)
+    database = installed_database(url)
     try:
         yield database
     finally:

@@ -11,3 +11,33 @@
 Hook implementations only below.
 """
 from __future__ import annotations
+
+from core import hookimpl
+
+
+@hookimpl
+def comptoir_assignment_strategies() -> list:
+    """The pipeline's ``territory`` strategy (salespeople of the lead's territory)."""
+    from .models.crm_territory_strategy import TERRITORY_STRATEGY
+    return [TERRITORY_STRATEGY]
+
+
+@hookimpl(specname="comptoir_routes")
+def crm_pipeline_routes() -> list:
+    """The pipeline's pages (and its "Assign" bulk operation on leads)."""
+    from . import web_pipeline
+    return web_pipeline.ROUTES
+
+
+@hookimpl(specname="comptoir_cli_commands")
+def crm_pipeline_cli_commands() -> list:
+    """``comptoir leads assign``."""
+    from . import cli_pipeline
+    return cli_pipeline.COMMANDS
+
+
+@hookimpl
+def comptoir_dashboard_widgets() -> list:
+    """The sales dashboard's widgets (won against target, activities done this week)."""
+    from .models.crm_dashboard import DASHBOARD_WIDGETS
+    return list(DASHBOARD_WIDGETS)

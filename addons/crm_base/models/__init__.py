@@ -1,1 +1,2 @@
-"""Models of crm_base, one module per concept (imported for their registration)."""
+"""Models of crm_base, one module per concept: the loader imports every module of this
+package in name order (an extension module must sort after the model it extends)."""
