@@ -37,6 +37,7 @@ test: install .cache/npm/node_modules/axe-core/axe.min.js
 bench: install
 	$(BIN)/python bench/orm.py
 	$(BIN)/python bench/security.py
+	$(BIN)/python bench/crm.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache comptoir.db .cache test-artifacts

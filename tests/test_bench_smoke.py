@@ -70,3 +70,14 @@ def test_web_bench_prints_both_pages() -> None:
         assert line is not None, f"no line for {label!r} in:\n{done.stdout}"
         assert re.search(r"\b(PASS|FAIL)\b", line), line
     assert not [line for line in lines if line.startswith("note:")], done.stdout
+
+
+def test_crm_bench_prints_both_lines() -> None:
+    """``bench/crm.py`` at a tiny size: the real import and duplicate finder run (the
+    timings are never looked at)."""
+    bench = BENCH.with_name("crm.py")
+    done = subprocess.run([sys.executable, str(bench), "--rows", "200", "--repeat", "1",
+                           "--engines", "sqlite"], capture_output=True, text=True,
+                          timeout=300, cwd=BENCH.parents[1])
+    assert done.returncode == 0, done.stderr
+    assert "sqlite     import" in done.stdout and "sqlite     duplicates" in done.stdout

@@ -44,7 +44,7 @@ def quick(live_server):
                                          "type": "list", "priority": 90, "arch": EDITABLE})
         action = env["ir.actions.act_window"].create({
             "name": "Quays", "res_model": "res.partner", "view_id": view.id,
-            "domain": "[('name', 'like', 'Quai')]", "view_mode": "list,form"})
+            "domain": "[('name', '=like', 'Quai %')]", "view_mode": "list,form"})
         return {"url": f"{live_server.url}/web/action/{action.id}",
                 "contacts": f"{live_server.url}/web/action/"
                             f"{env.ref('base.res_partner_action').id}"}
