@@ -48,6 +48,17 @@ def live_database(tmp_path_factory: pytest.TempPathFactory,
     return database
 
 
+@pytest.fixture(scope="session")
+def live_server(live_database: Any) -> Any:
+    """The kernel browser tests' server (overridden with ``live_database``: a session
+    fixture is cached once per session, so the plugin's would serve the addons' tests the
+    kernel's database)."""
+    from core.testing.browser import LiveServer
+    server = LiveServer(live_database)
+    yield server
+    server.stop()
+
+
 @pytest.fixture(autouse=True)
 def _warm_automation_plans(request: pytest.FixtureRequest) -> None:
     """A running server reads the workflow and automation configuration once, on its
