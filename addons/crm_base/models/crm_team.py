@@ -8,19 +8,17 @@ to it becomes a lead of the team (the mail gateway creates it, then assignment a
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from core import Model, _, api, fields
+from core import Model, api, fields
 from core.automation.assignment import assign, strategy_selection
-from core.exceptions import ValidationError
 
 DEFAULT_STRATEGY = "round_robin"
-ALIAS_NAME = re.compile(r"^[a-z0-9][a-z0-9._+-]*$")
 
 
 class CrmTeam(Model):
     _name = "crm.team"
+    _inherit = ["mail.alias.mixin"]
     _description = "Sales Team"
     _order = "sequence, name, id"
     _mail_follow_fields = ("user_id",)
@@ -39,11 +37,6 @@ class CrmTeam(Model):
         lambda model: strategy_selection(model.env), "Assignment", default=DEFAULT_STRATEGY,
         required=True,
         help="How new leads of the team without a salesperson are given to its members.")
-    alias_name = fields.Char("E-mail Alias",
-                             help="The part before the @: e-mails to it become leads of "
-                                  "this team.")
-    alias_id = fields.Many2one("mail.alias", "Alias", readonly=True, ondelete="set null",
-                               copy=False)
     lead_count = fields.Integer("Open Leads", compute="_compute_counts")
     opportunity_count = fields.Integer("Open Opportunities", compute="_compute_counts")
     territory_ids = fields.One2many("crm.territory", "team_id", "Territories")
@@ -66,22 +59,12 @@ class CrmTeam(Model):
         single = isinstance(vals_list, dict)
         teams = super().create([vals_list] if single else list(vals_list))
         teams._sync_main_team()
-        teams._sync_alias()
         return teams[0] if single else teams
 
     def write(self, vals: dict[str, Any]) -> bool:
         result = super().write(vals)
         if {"member_ids", "user_id"} & set(vals):
             self._sync_main_team()
-        if {"alias_name", "active", "name"} & set(vals):
-            self._sync_alias()
-        return result
-
-    def unlink(self) -> bool:
-        aliases = self.sudo().mapped("alias_id")
-        result = super().unlink()
-        if aliases:
-            aliases.unlink()
         return result
 
     def _sync_main_team(self) -> None:
@@ -98,38 +81,10 @@ class CrmTeam(Model):
         members = self.member_ids.filtered(lambda u: u.active)
         return members or self.user_id.filtered(lambda u: u.active)
 
-    # -- e-mail alias ------------------------------------------------------------------------
-    @api.constrains("alias_name")
-    def _check_alias_name(self) -> None:
-        for team in self:
-            if team.alias_name and not ALIAS_NAME.match(team.alias_name):
-                raise ValidationError(_("An alias is lower-case letters, digits, dots, "
-                                        "dashes and plus signs, such as sales."),
-                                      field="alias_name")
-
-    def _sync_alias(self) -> None:
-        """Create, rename or remove each team's ``mail.alias`` (model crm.lead, the team
-        and type "lead" as default values). Aliases are configuration: the system keeps
-        them in step with the team, whoever edits it."""
-        aliases = self.env["mail.alias"].sudo().with_context(active_test=False)
-        for team in self.sudo():
-            alias = team.alias_id
-            if not team.alias_name:
-                if alias:
-                    team.write({"alias_id": False})
-                    alias.unlink()
-                continue
-            clash = aliases.search([("name", "=", team.alias_name),
-                                    ("id", "!=", alias.id or 0)], limit=1)
-            if clash:
-                raise ValidationError(_("The alias %(alias)s is already used.",
-                                        alias=team.alias_name), field="alias_name")
-            vals = {"name": team.alias_name, "model": "crm.lead", "active": team.active,
-                    "defaults": repr({"team_id": team.id, "type": "lead"})}
-            if alias:
-                alias.write(vals)
-            else:
-                team.write({"alias_id": aliases.create(vals).id})
+    # -- e-mail alias (mail.alias.mixin) ---------------------------------------------------
+    def _alias_values(self) -> dict[str, Any]:
+        """Mail to the team's alias becomes a lead of the team."""
+        return {"model": "crm.lead", "defaults": {"team_id": self.id, "type": "lead"}}
 
     # -- assignment ------------------------------------------------------------------------
     def _assign_leads(self, leads: Any) -> dict[int, int | bool]:
