@@ -277,3 +277,26 @@ def comptoir_portal_sections(env: Environment) -> list[PortalSection]:
     sorted by ``sequence`` then label; two sections with the same key are a configuration
     error. Not firstresult.
     """
+
+
+# --- Helpdesk: publishing what solved a ticket ------------------------------------------------
+
+if TYPE_CHECKING:
+    from core.orm import BaseModel
+
+
+@hookspec(firstresult=True)
+def comptoir_publish_resolution(env: Environment, ticket: BaseModel,
+                                resolution: BaseModel) -> BaseModel | None:
+    """Publish the ``resolution`` (``helpdesk.resolution``) that solved ``ticket``
+    (``helpdesk.ticket``, resolved or closed) to a knowledge base; return the record
+    created or updated there (an article), or ``None`` when the addon does not publish it.
+
+    Called when an agent presses *Publish to the knowledge base* on a ticket (the button
+    shows only when at least one installed addon implements this hook), or by
+    ``ticket.action_publish_resolution()``. ``env`` is the agent's environment: his access
+    rights apply, so an addon refuses with an ``AccessError`` or ``UserError`` (shown to
+    him, nothing is written). Runs in the agent's transaction; the helpdesk then logs the
+    publication on the ticket's chatter with the returned record's name. firstresult: the
+    first non-``None`` record wins (pluggy calls an addon before those it depends on).
+    """
