@@ -27,12 +27,7 @@ class CrmLeadAssign(Model):
                                 help="Empty: each team's own strategy.")
 
     def _default_leads(self) -> list:
-        context = self.env.context
-        if context.get("active_model") not in (None, "crm.lead"):
-            return []
-        ids = context.get("active_ids") or ([context["active_id"]] if
-                                            context.get("active_id") else [])
-        return [(6, 0, [int(i) for i in ids])]
+        return [(6, 0, self._context_active_ids("crm.lead"))]
 
     def action_apply(self) -> bool:
         self.ensure_one()

@@ -37,11 +37,8 @@ class CrmLeadConvert(Model):
                              default=lambda self: self._default_duplicates())
 
     def _default_lead_id(self) -> int | bool:
-        context = self.env.context
-        if context.get("active_model") not in (None, "crm.lead"):
-            return False
-        ids = context.get("active_ids") or [context.get("active_id")]
-        return int(ids[0]) if ids and ids[0] else False
+        ids = self._context_active_ids("crm.lead")
+        return ids[0] if ids else False
 
     def _default_lead(self) -> Any:
         return self.env["crm.lead"].browse(self._default_lead_id() or ())
